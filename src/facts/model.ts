@@ -1,0 +1,458 @@
+/**
+ * The one normalized model every source (config files, backups, probes, logs) fills in and every
+ * rule reads. Nothing in here holds a secret: passwords, PSKs and keys are reduced to their
+ * qualities (see PasswordQuality) before they reach a fact.
+ */
+import type { Fact, Origin } from "./value.js";
+
+export type DeviceClass = "router" | "pbx" | "intercom" | "linux-host";
+export type Platform =
+  | "rutos"
+  | "rutos-legacy"
+  | "openwrt"
+  | "robustel"
+  | "asterisk"
+  | "linux"
+  | "unknown";
+
+/**
+ * Where a fix is applied, in the device's own configuration language. For UCI, `section` is the
+ * section name, or `@type[n]` for an anonymous section (n counted per type, from 0).
+ */
+export interface UciRef {
+  language: "uci";
+  package: string;
+  section: string;
+  sectionType: string;
+}
+
+export type ConfigRef = UciRef;
+
+export interface SourceFile {
+  path: string;
+  status: "ok" | "warning" | "error";
+  /** What the file was read as: "uci", "shadow", "passwd", "opkg", ... */
+  format: string;
+}
+
+export interface Diagnostic {
+  severity: "error" | "warning" | "info";
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+export interface FirmwareVersion {
+  /** As the device reports it, e.g. "RUTX_R_00.07.20". */
+  raw: string;
+  /** Product series the version belongs to, e.g. "RUTX", "RUT9", "OpenWrt". */
+  series: string;
+  /** Comparable numeric parts, e.g. [7, 20] for RUTX_R_00.07.20. */
+  parts: number[];
+}
+
+export interface DeviceFacts {
+  class: Fact<DeviceClass>;
+  platform: Fact<Platform>;
+  hostname: Fact<string>;
+  model: Fact<string>;
+  firmware: Fact<FirmwareVersion>;
+}
+
+export type Transport = "tcp" | "udp" | "tls" | "ws" | "wss";
+
+export interface PortRange {
+  from: number;
+  to: number;
+  transport: Transport;
+}
+
+export type ServiceKind =
+  | "ssh"
+  | "http"
+  | "https"
+  | "telnet"
+  | "web-cli"
+  | "snmp"
+  | "upnp"
+  | "mqtt"
+  | "smb"
+  | "sip"
+  | "iax2"
+  | "ami"
+  | "ari"
+  | "rtsp"
+  | "api"
+  | "other";
+
+/** Which networks a service listens on. */
+export type BindScope = "any" | "lan" | "wan" | "loopback" | "specific";
+
+/** Whether, and from where, a service is reachable from the internet side (WAN). */
+export interface WanReach {
+  reachable: boolean;
+  /** Empty when reachable from any source address. */
+  sources: string[];
+  /** The ports the internet can reach it on. */
+  ports: PortRange[];
+  /** Short human account of why: the firewall rule or zone policy that lets it in. */
+  via: string[];
+}
+
+export interface ServiceAuth {
+  /** Password logins accepted. */
+  password?: Fact<boolean>;
+  /** Password logins as root/admin accepted. */
+  rootPassword?: Fact<boolean>;
+  /** Number of authorized public keys present. */
+  authorizedKeys?: Fact<number>;
+  /** Anyone may use the service without credentials. */
+  anonymous?: Fact<boolean>;
+  /** A factory-default credential (community, password) is in use. */
+  defaultCredential?: Fact<boolean>;
+}
+
+export interface Service {
+  /** Stable within one device: "ssh", "webui-http", "snmp", ... */
+  id: string;
+  kind: ServiceKind;
+  label: string;
+  /** Gives administrative control of the device. */
+  admin: boolean;
+  enabled: Fact<boolean>;
+  ports: Fact<PortRange[]>;
+  bind: Fact<BindScope>;
+  tls: Fact<boolean>;
+  /** HTTP only: plain HTTP requests are redirected to HTTPS. */
+  redirectsToTls?: Fact<boolean>;
+  auth: ServiceAuth;
+  wan: Fact<WanReach>;
+  cfg?: ConfigRef;
+}
+
+export type HashScheme =
+  | "des-crypt"
+  | "md5-crypt"
+  | "sha256-crypt"
+  | "sha512-crypt"
+  | "bcrypt"
+  | "yescrypt"
+  | "unknown";
+
+/** Everything Bulwark keeps of a password: its qualities, never the password or its hash. */
+export interface PasswordQuality {
+  length: number;
+  lower: boolean;
+  upper: boolean;
+  digit: boolean;
+  symbol: boolean;
+  /** zxcvbn score, 0 (guessable) to 4 (very strong). */
+  strength: 0 | 1 | 2 | 3 | 4;
+  /** Matches a vendor default or a well-known default password. */
+  isDefault: boolean;
+  /** Other credentials (by label) on this device that use the same secret. */
+  reusedWith: string[];
+}
+
+export interface PasswordFacts {
+  state: "set" | "empty" | "locked" | "delegated";
+  /** For state "delegated": whose password is used instead (rpcd's `$p$root`). */
+  delegatedTo?: string;
+  hash?: HashScheme;
+  /** Known only when the plaintext was in the configuration (or a hash was cracked with a default). */
+  quality?: PasswordQuality;
+  /** The stored hash equals a factory default, or a default password verifies against it. */
+  isDefault?: boolean;
+}
+
+export type AccountRole = "admin" | "user" | "readonly" | "service" | "custom";
+
+export interface Account {
+  name: string;
+  /** Where the account lives: the OS, the web UI / JSON-RPC, SIP, AMI, ... */
+  scope: "system" | "webui" | "rpcd" | "sip" | "ami" | "api";
+  role: Fact<AccountRole>;
+  canLogin: Fact<boolean>;
+  password: Fact<PasswordFacts>;
+  /** Access lists as configured (rpcd read/write ACL groups, AMI classes). */
+  permissions?: Fact<{ read: string[]; write: string[] }>;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface PasswordPolicy {
+  minLength: number;
+  requireDigits: boolean;
+  requireMixedCase: boolean;
+  requireSymbols: boolean;
+  /** Days before a password must be changed; 0 = never. */
+  maxAgeDays: number;
+}
+
+export type FirewallTarget = "ACCEPT" | "REJECT" | "DROP" | "MARK" | "NOTRACK" | "OTHER";
+
+export interface FirewallZone {
+  name: string;
+  networks: string[];
+  input: FirewallTarget;
+  forward: FirewallTarget;
+  masquerade: boolean;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface FirewallRule {
+  name: string;
+  enabled: boolean;
+  /** Source zone ("*" any). Undefined: traffic originating on the device. */
+  src?: string;
+  /** Destination zone; undefined for traffic to the device itself (input). */
+  dest?: string;
+  /** Empty means any source address. */
+  srcIps: string[];
+  protocols: string[];
+  /** Empty means any port. */
+  destPorts: PortRange[];
+  target: FirewallTarget;
+  family: "ipv4" | "ipv6" | "any";
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+/** A port forward / DNAT from the internet to a host behind the router. */
+export interface PortForward {
+  name: string;
+  enabled: boolean;
+  src: string;
+  srcIps: string[];
+  protocols: string[];
+  externalPorts: PortRange[];
+  internalHost?: string;
+  internalPorts: PortRange[];
+  /** Every port forwarded to one host: a DMZ. */
+  isDmz: boolean;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface Firewall {
+  engine: "fw3" | "fw4" | "iptables" | "nftables" | "unknown";
+  defaults: { input: FirewallTarget; forward: FirewallTarget; output: FirewallTarget };
+  zones: FirewallZone[];
+  rules: FirewallRule[];
+  forwards: PortForward[];
+  /** Custom scripts included into the firewall: their effect is unknown to an offline audit. */
+  includes: { path: string; at: Origin[] }[];
+  at: Origin[];
+}
+
+export interface NetworkInterface {
+  name: string;
+  proto: string;
+  /** Addresses statically configured (CIDR or address). */
+  addresses: string[];
+  role: "lan" | "wan" | "mobile" | "vpn" | "loopback" | "other";
+  enabled: boolean;
+  /** Physical ports / devices bound to it. */
+  devices: string[];
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface DhcpServer {
+  interface: string;
+  enabled: boolean;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface NetworkFacts {
+  interfaces: NetworkInterface[];
+  dhcpServers: DhcpServer[];
+}
+
+export type WifiSecurity =
+  | "open"
+  | "wep"
+  | "wpa-tkip"
+  | "wpa-mixed"
+  | "wpa2-ccmp"
+  | "wpa2-wpa3"
+  | "wpa3"
+  | "wpa2-enterprise"
+  | "wpa3-enterprise"
+  | "owe"
+  | "unknown";
+
+export interface WifiRadio {
+  name: string;
+  enabled: boolean;
+  /** dBm, when set explicitly. */
+  txPower?: number;
+  band?: string;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface WifiNetwork {
+  id: string;
+  ssid: string;
+  radio: string;
+  mode: "ap" | "sta" | "mesh" | "adhoc" | "monitor" | "other";
+  enabled: boolean;
+  /** The raw `encryption` setting, e.g. "psk2+ccmp". */
+  encryptionRaw: string;
+  security: WifiSecurity;
+  hidden: boolean;
+  key?: PasswordQuality;
+  macFilter: "allow" | "deny" | "none";
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface WifiFacts {
+  radios: WifiRadio[];
+  networks: WifiNetwork[];
+}
+
+export type VpnType =
+  | "ipsec"
+  | "openvpn"
+  | "wireguard"
+  | "pptp"
+  | "l2tp"
+  | "l2tp-ipsec"
+  | "gre"
+  | "sstp"
+  | "zerotier"
+  | "tailscale"
+  | "other";
+
+export interface Vpn {
+  name: string;
+  type: VpnType;
+  role: "server" | "client" | "peer" | "unknown";
+  enabled: boolean;
+  /** The protocol is considered broken or weak (PPTP, L2TP without IPsec, GRE). */
+  weak: boolean;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface Quota {
+  /** SIM slot or interface the limit applies to. */
+  scope: string;
+  kind: "data" | "sms";
+  enabled: boolean;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface CellularFacts {
+  /** Mobile interfaces (SIM slots) configured. */
+  simCount: number;
+  quotas: Quota[];
+}
+
+export interface SmsRule {
+  id: string;
+  action: string;
+  enabled: boolean;
+  /** "password", "serial", "none": how the sender proves who they are. */
+  authorization: string;
+  /** "all", "group", "single": which numbers are accepted. */
+  allowedPhones: "all" | "group" | "single" | "unknown";
+  /** The action changes configuration or gives access (vs. read-only status). */
+  privileged: boolean;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface SmsFacts {
+  /** SMS utilities (remote control by SMS) available and on. */
+  enabled: boolean;
+  rules: SmsRule[];
+  phoneGroups: string[];
+  /** Call utilities (actions on incoming calls) enabled. */
+  callUtilities: Fact<boolean>;
+  at: Origin[];
+}
+
+export interface EventRule {
+  id: string;
+  /** What triggers it, as configured ("Login", "Port state", "WAN failover"...). */
+  event: string;
+  /** Normalized trigger class. */
+  trigger: "login" | "link" | "config" | "reboot" | "sim" | "other";
+  enabled: boolean;
+  /** "sms", "email", ... */
+  channel: string;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface PackageFeed {
+  name: string;
+  url: string;
+  /** Served by the vendor (openwrt.org, teltonika) rather than a third party. */
+  official: boolean;
+  at: Origin[];
+}
+
+export interface PackageSourceFacts {
+  feeds: PackageFeed[];
+  signatureCheck: Fact<boolean>;
+}
+
+export interface EmailAccount {
+  name: string;
+  server: string;
+  port?: number;
+  tls: "none" | "starttls" | "tls" | "unknown";
+  authenticated: boolean;
+  verifiesCertificate: Fact<boolean>;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface MqttEndpoint {
+  name: string;
+  role: "broker" | "client" | "bridge";
+  /** What it carries, e.g. "modbus", "rms", "data". */
+  purpose: string;
+  enabled: boolean;
+  tls: Fact<boolean>;
+  anonymous?: Fact<boolean>;
+  port?: number;
+  at: Origin[];
+  cfg?: ConfigRef;
+}
+
+export interface CentralAuth {
+  protocol: "radius" | "tacacs" | "ldap";
+  enabled: boolean;
+  at: Origin[];
+}
+
+export interface Facts {
+  /** What was audited, as the user named it. */
+  target: { name: string; kind: "backup" | "directory" | "probe" | "log" };
+  device: DeviceFacts;
+  sources: SourceFile[];
+  diagnostics: Diagnostic[];
+  services: Service[];
+  accounts: Fact<Account[]>;
+  passwordPolicy: Fact<PasswordPolicy>;
+  firewall: Fact<Firewall>;
+  network: Fact<NetworkFacts>;
+  wifi: Fact<WifiFacts>;
+  vpns: Fact<Vpn[]>;
+  cellular: Fact<CellularFacts>;
+  sms: Fact<SmsFacts>;
+  events: Fact<EventRule[]>;
+  packages: Fact<PackageSourceFacts>;
+  email: Fact<EmailAccount[]>;
+  mqtt: Fact<MqttEndpoint[]>;
+  centralAuth: Fact<CentralAuth[]>;
+}
