@@ -455,4 +455,9 @@ export interface Facts {
   email: Fact<EmailAccount[]>;
   mqtt: Fact<MqttEndpoint[]>;
   centralAuth: Fact<CentralAuth[]>;
+  /**
+   * Which configuration files the input holds, and whether it is complete (a whole backup or root,
+   * where a missing package means "not installed") or partial (where it means "unknown").
+   */
+  coverage: Fact<{ configs: string[]; complete: boolean }>;
 }

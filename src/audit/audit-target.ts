@@ -1,0 +1,45 @@
+/** One target, end to end: open it, read its facts, run the rules. Errors stay with the target. */
+import type { Settings } from "../engine/profile.js";
+import { runRules, type TargetReport } from "../engine/run.js";
+import { computeScore } from "../engine/score.js";
+import { extractRouterFacts } from "../extract/router/index.js";
+import type { Facts } from "../facts/model.js";
+import { ALL_RULES } from "../rules/index.js";
+import type { Rule } from "../rules/types.js";
+import { InputError } from "../sources/input-error.js";
+import { openInput } from "../sources/open-input.js";
+import type { FileTree } from "../sources/tree.js";
+
+export function factsOf(tree: FileTree): Facts {
+  return extractRouterFacts(tree);
+}
+
+export async function auditTarget(
+  path: string,
+  settings: Settings,
+  rules: readonly Rule[] = ALL_RULES,
+  now = new Date(),
+): Promise<TargetReport> {
+  try {
+    const tree = await openInput(path);
+    const facts = factsOf(tree);
+    if (facts.sources.length === 0) {
+      throw new InputError(
+        "no device configuration found (looked for etc/config/*, etc/shadow, etc/passwd)",
+        path,
+      );
+    }
+    return runRules(facts, rules, settings, now);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    return {
+      target: path,
+      device: {},
+      results: [],
+      score: computeScore([]),
+      sources: [],
+      diagnostics: [{ severity: "error", file: err.file, line: err.line, message: err.message }],
+      error: err.located,
+    };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The `bulwark` command. Exit status: 0 no failure at or above --fail-on; 1 there is one;
+ * 2 a usage error or an input that could not be read (the other targets are still audited).
+ */
+import { writeFileSync } from "node:fs";
+import { Command, CommanderError, Option } from "commander";
+import { auditTarget } from "../audit/audit-target.js";
+import { coverage } from "../catalogue/coverage.js";
+import { VERSION } from "../data-files.js";
+import { loadPolicy, PROFILES, settingsFrom } from "../engine/profile.js";
+import type { TargetReport } from "../engine/run.js";
+import { toJson } from "../report/json.js";
+import { toSarif } from "../report/sarif.js";
+import { toText } from "../report/text.js";
+import { ALL_RULES } from "../rules/index.js";
+import { SEVERITIES, type Severity } from "../rules/types.js";
+import { InputError } from "../sources/input-error.js";
+import { guidelinesText } from "./guidelines-text.js";
+
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
+
+function failsAt(reports: TargetReport[], failOn: Severity | "none"): boolean {
+  if (failOn === "none") return false;
+  const min = SEVERITIES.indexOf(failOn);
+  return reports.some((r) =>
+    r.results.some((x) => x.status === "fail" && SEVERITIES.indexOf(x.severity) >= min),
+  );
+}
+
+function emit(text: string, output: string | undefined): void {
+  if (output) writeFileSync(output, text);
+  else process.stdout.write(text);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command()
+    .name("bulwark")
+    .description(
+      "Hardens and guards edge devices: audits routers, PBXs and intercoms against vendor hardening guides.",
+    )
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command("audit")
+    .description(
+      "audit configuration offline: a sysupgrade backup (.tar.gz), an extracted root, /etc or /etc/config",
+    )
+    .argument("<paths...>", "backups or folders to audit")
+    .addOption(
+      new Option("-f, --format <format>", "output format")
+        .choices(["text", "json", "sarif"])
+        .default("text"),
+    )
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a failure is at or above this severity")
+        .choices([...SEVERITIES, "none"])
+        .default("low"),
+    )
+    .addOption(
+      new Option("--profile <name>", "where guides disagree, whose advice to follow").choices(
+        Object.keys(PROFILES),
+      ),
+    )
+    .option("--policy <file>", "YAML policy: profile, disabled rules, waivers, attestations")
+    .option("-o, --output <file>", "write the report to a file instead of standard output")
+    .option("-v, --verbose", "show evidence for passing checks too")
+    .action(
+      async (
+        paths: string[],
+        opts: {
+          format: string;
+          failOn: Severity | "none";
+          profile?: string;
+          policy?: string;
+          output?: string;
+          verbose?: boolean;
+        },
+      ) => {
+        const settings = settingsFrom(opts.policy ? loadPolicy(opts.policy) : {}, opts.profile);
+        const reports: TargetReport[] = [];
+        const showProgress = paths.length > 1 && process.stderr.isTTY;
+        for (const [i, p] of paths.entries()) {
+          if (showProgress)
+            process.stderr.write(`\rauditing ${i + 1}/${paths.length}: ${p.slice(-50).padEnd(50)}`);
+          const report = await auditTarget(p, settings);
+          if (report.error)
+            process.stderr.write(`${showProgress ? "\n" : ""}bulwark: ${report.error}\n`);
+          reports.push(report);
+        }
+        if (showProgress) process.stderr.write("\n");
+        const text =
+          opts.format === "json"
+            ? toJson(reports, opts.failOn)
+            : opts.format === "sarif"
+              ? toSarif(reports)
+              : toText(reports, { verbose: opts.verbose });
+        emit(text, opts.output);
+        const inputError = reports.some(
+          (r) => r.error || r.diagnostics.some((d) => d.severity === "error"),
+        );
+        exitCode = inputError
+          ? EXIT.error
+          : failsAt(reports, opts.failOn)
+            ? EXIT.findings
+            : EXIT.ok;
+      },
+    );
+
+  program
+    .command("guidelines")
+    .description("every guideline item and the checks that cover it (and in which mode)")
+    .addOption(
+      new Option("-f, --format <format>", "output format")
+        .choices(["text", "json"])
+        .default("text"),
+    )
+    .action((opts: { format: string }) => {
+      const cov = coverage();
+      if (opts.format === "json") process.stdout.write(`${JSON.stringify(cov, null, 2)}\n`);
+      else process.stdout.write(guidelinesText(cov));
+    });
+
+  program
+    .command("rules")
+    .description("list every rule with its severity and guideline items")
+    .addOption(
+      new Option("-f, --format <format>", "output format")
+        .choices(["text", "json"])
+        .default("text"),
+    )
+    .action((opts: { format: string }) => {
+      const metas = ALL_RULES.map((r) => r.meta);
+      if (opts.format === "json") process.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
+      else
+        process.stdout.write(
+          metas
+            .map(
+              (m) =>
+                `${m.id.padEnd(34)} ${m.severity.padEnd(8)} ${m.guidelines.join(",").padEnd(28)} ${m.title}`,
+            )
+            .join("\n") + "\n",
+        );
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? EXIT.ok : EXIT.error;
+    }
+    if (err instanceof InputError) {
+      process.stderr.write(`bulwark: ${err.located}\n`);
+      return EXIT.error;
+    }
+    throw err;
+  }
+  return exitCode;
+}

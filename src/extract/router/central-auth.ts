@@ -1,0 +1,5 @@
+/** TODO(area owner): fill in. Reads its UCI packages and sets the matching Facts field. */
+import type { Facts } from "../../facts/model.js";
+import type { RouterContext } from "./context.js";
+
+export function extractCentralAuth(_ctx: RouterContext, _facts: Facts): void {}

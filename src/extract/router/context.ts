@@ -1,0 +1,145 @@
+/**
+ * What every router extractor works from: the parsed UCI packages of one device, with the means to
+ * say where each value came from (file, line, a secret-free excerpt) and where a fix goes.
+ */
+import type { ConfigRef, Diagnostic, PasswordQuality, SourceFile } from "../../facts/model.js";
+import type { ConfigOrigin } from "../../facts/value.js";
+import { parseUci } from "../../parsers/uci/parse.js";
+import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
+import { assessPassword, fingerprintSecret } from "../../secrets/index.js";
+import type { FileTree } from "../../sources/tree.js";
+
+/** Option names whose values are secrets: their values never reach an excerpt. */
+const SECRET_OPTION_RE = /pass|key|secret|psk|token|community|pin|hash|credential|auth_?code/i;
+
+export function isSecretOption(name: string): boolean {
+  return SECRET_OPTION_RE.test(name);
+}
+
+export type PackageStatus = "ok" | "missing" | "broken";
+
+export class RouterContext {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly sources: SourceFile[] = [];
+  private readonly packages = new Map<string, UciPackage>();
+  private readonly broken = new Map<string, string>();
+  /** Secret fingerprint (keyed hash, never the secret) -> the credentials that use it. */
+  private readonly secrets = new Map<string, { label: string; quality: PasswordQuality }[]>();
+
+  constructor(readonly tree: FileTree) {
+    for (const name of tree.list("etc/config")) this.loadPackage(name);
+  }
+
+  private loadPackage(name: string): void {
+    const path = `etc/config/${name}`;
+    const text = this.tree.read(path);
+    if (text === undefined) return;
+    const file = this.tree.display(path);
+    // Editors' and packagers' leftovers (dropbear.orig, firewall-opkg) are not live configuration.
+    if (!/^[A-Za-z0-9_-]+$/.test(name)) return;
+    const { packages, diagnostics } = parseUci(text, { packageName: name, file });
+    this.diagnostics.push(...diagnostics);
+    const errors = diagnostics.filter((d) => d.severity === "error");
+    this.sources.push({
+      path: file,
+      format: "uci",
+      status: errors.length ? "error" : diagnostics.length ? "warning" : "ok",
+    });
+    const first = errors[0];
+    if (first) {
+      // libuci refuses a package with a syntax error, so the device ignores this file: its facts
+      // are unknown to us, and we say why.
+      this.broken.set(name, `${file}:${first.line}: ${first.message}`);
+      return;
+    }
+    for (const pkg of packages) this.packages.set(pkg.name, pkg);
+  }
+
+  status(name: string): PackageStatus {
+    if (this.packages.has(name)) return "ok";
+    return this.broken.has(name) ? "broken" : "missing";
+  }
+
+  pkg(name: string): UciPackage | undefined {
+    return this.packages.get(name);
+  }
+
+  /** Why a package's facts are unknown. */
+  whyUnknown(name: string): string {
+    const broken = this.broken.get(name);
+    return broken
+      ? `etc/config/${name} could not be read (${broken})`
+      : `no etc/config/${name} in the input`;
+  }
+
+  /** A file outside etc/config, recorded as a source. */
+  readFile(path: string, format: string): { text: string; file: string } | undefined {
+    const text = this.tree.read(path);
+    if (text === undefined) return undefined;
+    const file = this.tree.display(path);
+    this.sources.push({ path: file, format, status: "ok" });
+    return { text, file };
+  }
+
+  /** Where an option (or, without `option`, a section) was read. */
+  origin(pkg: UciPackage, section: UciSection, option?: string): ConfigOrigin {
+    const opt = option ? section.options.get(option) : undefined;
+    if (!option || !opt) {
+      const head = `config ${section.type}${section.name ? ` '${section.name}'` : ""}`;
+      return {
+        kind: "config",
+        file: pkg.file,
+        line: section.line,
+        excerpt: option ? `${head} (no option ${option})` : head,
+      };
+    }
+    const value = isSecretOption(option)
+      ? "<secret not shown>"
+      : opt.values.map((v) => `'${v}'`).join(" ");
+    return {
+      kind: "config",
+      file: pkg.file,
+      line: opt.lines[opt.lines.length - 1] ?? section.line,
+      excerpt: `${opt.kind} ${option} ${value}`,
+    };
+  }
+
+  /** The option is absent and the software's default applies. */
+  implied(pkg: UciPackage, section: UciSection, option: string, value: string): ConfigOrigin {
+    return {
+      kind: "config",
+      file: pkg.file,
+      line: section.line,
+      excerpt: `option ${option} not set: defaults to '${value}'`,
+      implied: true,
+    };
+  }
+
+  /** The value is set, or the default applies: either way, where it came from. */
+  originOr(pkg: UciPackage, section: UciSection, option: string, dflt: string): ConfigOrigin {
+    return section.options.has(option)
+      ? this.origin(pkg, section, option)
+      : this.implied(pkg, section, option, dflt);
+  }
+
+  /**
+   * Assesses a plaintext secret found in the configuration and remembers (by keyed fingerprint
+   * only) who uses it, so reuse across credentials can be reported. The plaintext goes no further.
+   */
+  noteSecret(label: string, plain: string): PasswordQuality {
+    const quality: PasswordQuality = { ...assessPassword(plain), reusedWith: [] };
+    const fp = fingerprintSecret(plain);
+    const users = this.secrets.get(fp) ?? [];
+    for (const other of users) {
+      other.quality.reusedWith.push(label);
+      quality.reusedWith.push(other.label);
+    }
+    users.push({ label, quality });
+    this.secrets.set(fp, users);
+    return quality;
+  }
+
+  ref(pkg: UciPackage, section: UciSection): ConfigRef {
+    return { language: "uci", package: pkg.name, section: section.ref, sectionType: section.type };
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * Router (OpenWrt / Teltonika RutOS) configuration to Facts. Each extractor reads its own UCI
+ * packages; derivations that combine areas (what the internet can reach) run last.
+ */
+import { emptyFacts } from "../../facts/empty.js";
+import type { Facts } from "../../facts/model.js";
+import { known } from "../../facts/value.js";
+import type { FileTree } from "../../sources/tree.js";
+import { deriveWanReach } from "../derive/wan-reach.js";
+import { extractAccounts, extractPasswordPolicy } from "./accounts.js";
+import { extractCellular } from "./cellular.js";
+import { extractCentralAuth } from "./central-auth.js";
+import { extractEmail } from "./email.js";
+import { extractEvents } from "./events.js";
+import { extractMqtt } from "./mqtt.js";
+import { extractPackages } from "./packages.js";
+import { extractSms } from "./sms.js";
+import { extractVpn } from "./vpn.js";
+import { extractWireless } from "./wireless.js";
+import { RouterContext } from "./context.js";
+import { extractDevice } from "./device.js";
+import { extractFirewall } from "./firewall.js";
+import { extractNetwork } from "./network.js";
+import {
+  extractSnmp,
+  extractSsh,
+  extractTelnet,
+  extractUpnp,
+  extractWebCli,
+  extractWebUi,
+} from "./services.js";
+
+export type RouterExtractor = (ctx: RouterContext, facts: Facts) => void;
+
+/** In order; later ones may read what earlier ones filled in. */
+export const ROUTER_EXTRACTORS: RouterExtractor[] = [
+  extractDevice,
+  extractSsh,
+  extractWebUi,
+  extractTelnet,
+  extractWebCli,
+  extractSnmp,
+  extractUpnp,
+  extractAccounts,
+  extractPasswordPolicy,
+  extractNetwork,
+  extractFirewall,
+  extractWireless,
+  extractVpn,
+  extractCentralAuth,
+  extractCellular,
+  extractSms,
+  extractEvents,
+  extractPackages,
+  extractEmail,
+  extractMqtt,
+];
+
+export function extractRouterFacts(tree: FileTree): Facts {
+  const ctx = new RouterContext(tree);
+  const facts = emptyFacts({
+    name: tree.name,
+    kind: tree.kind === "backup" ? "backup" : "directory",
+  });
+  for (const extract of ROUTER_EXTRACTORS) extract(ctx, facts);
+  deriveWanReach(facts);
+  facts.sources = ctx.sources;
+  facts.diagnostics = ctx.diagnostics;
+  facts.coverage = known(
+    { configs: tree.list("etc/config"), complete: isComplete(tree) },
+    { kind: "config", file: tree.display("etc/config") },
+  );
+  return facts;
+}
+
+/**
+ * A whole backup or root holds every UCI package the device has, so a missing one means "not
+ * installed". A lone /etc/config folder may be partial: there a missing package stays unknown.
+ */
+function isComplete(tree: FileTree): boolean {
+  const configs = tree.list("etc/config");
+  return tree.list("etc").length > 0 && configs.includes("network") && configs.includes("system");
+}

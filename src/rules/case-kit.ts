@@ -1,0 +1,72 @@
+/**
+ * Building blocks for rules' own cases: compact ways to state "a router whose SSH accepts
+ * passwords" without spelling out every fact.
+ */
+import type { Facts, Firewall, PortRange, Service, WanReach } from "../facts/model.js";
+import { type ConfigOrigin, known } from "../facts/value.js";
+
+export function at(excerpt: string, line = 1, file = "case/etc/config/test"): ConfigOrigin {
+  return { kind: "config", file, line, excerpt };
+}
+
+export function asRouter(f: Facts, platform: "rutos" | "openwrt" | "rutos-legacy" = "rutos"): void {
+  f.device.class = known("router", at("router"));
+  f.device.platform = known(platform, at(platform));
+  f.coverage = known({ configs: ["network", "system"], complete: true }, at("complete"));
+}
+
+export const tcp = (from: number, to = from): PortRange => ({ from, to, transport: "tcp" });
+
+export const NOT_ON_WAN: WanReach = { reachable: false, sources: [], ports: [], via: ["no rule"] };
+export const wanFrom = (sources: string[], ports: PortRange[]): WanReach => ({
+  reachable: true,
+  sources,
+  ports,
+  via: ["rule 'case'"],
+});
+
+export function service(p: Partial<Service> & Pick<Service, "id" | "kind">): Service {
+  return {
+    label: p.id,
+    admin: true,
+    enabled: known(true, at("enabled")),
+    ports: known([tcp(22)], at("port")),
+    bind: known("any", at("bind")),
+    tls: known(false, at("tls")),
+    auth: {},
+    wan: known(NOT_ON_WAN, at("wan")),
+    cfg: { language: "uci", package: "test", section: "@test[0]", sectionType: "test" },
+    ...p,
+  };
+}
+
+export function firewall(p: Partial<Firewall> = {}): Firewall {
+  return {
+    engine: "fw4",
+    defaults: { input: "REJECT", forward: "REJECT", output: "ACCEPT" },
+    zones: [
+      {
+        name: "lan",
+        networks: ["lan"],
+        input: "ACCEPT",
+        forward: "ACCEPT",
+        masquerade: false,
+        at: [at("zone lan")],
+      },
+      {
+        name: "wan",
+        networks: ["wan"],
+        input: "REJECT",
+        forward: "REJECT",
+        masquerade: true,
+        at: [at("zone wan")],
+        cfg: { language: "uci", package: "firewall", section: "@zone[1]", sectionType: "zone" },
+      },
+    ],
+    rules: [],
+    forwards: [],
+    includes: [],
+    at: [at("defaults")],
+    ...p,
+  };
+}

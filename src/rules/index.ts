@@ -1,0 +1,25 @@
+/** Every rule Bulwark knows, by area. Each area's index lists its own rules. */
+import { CELLULAR_RULES } from "./cellular/index.js";
+import { MANUAL_RULES } from "./manual/index.js";
+import { MESSAGING_RULES } from "./messaging/index.js";
+import { MONITORING_RULES } from "./monitoring/index.js";
+import { PACKAGES_RULES } from "./packages/index.js";
+import { ROUTER_RULES } from "./router/index.js";
+import { VPN_RULES } from "./vpn/index.js";
+import { WIFI_RULES } from "./wifi/index.js";
+import type { Rule } from "./types.js";
+
+export const ALL_RULES: readonly Rule[] = [
+  ...ROUTER_RULES,
+  ...WIFI_RULES,
+  ...VPN_RULES,
+  ...CELLULAR_RULES,
+  ...MONITORING_RULES,
+  ...PACKAGES_RULES,
+  ...MESSAGING_RULES,
+  ...MANUAL_RULES,
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return ALL_RULES.find((r) => r.meta.id === id);
+}

@@ -1,0 +1,99 @@
+import type { Service } from "../../facts/model.js";
+import { known, unknown } from "../../facts/value.js";
+import type { UciChange } from "../../remediation/uci.js";
+import { uciFix } from "../../remediation/uci.js";
+import { formatPorts } from "../../extract/router/ports.js";
+import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
+import { fail, pass, undecided } from "../outcome.js";
+import type { Rule } from "../types.js";
+
+/** Firewall changes that close a service to the WAN: disable the rules that let it in. */
+export function closeToWan(facts: Parameters<Rule["check"]>[0], svc: Service): UciChange[] {
+  if (!facts.firewall.known || !svc.wan.known) return [];
+  const changes: UciChange[] = [];
+  for (const rule of facts.firewall.value.rules) {
+    if (
+      rule.cfg &&
+      rule.enabled &&
+      rule.target === "ACCEPT" &&
+      svc.wan.value.via.some((v) => v.startsWith(`rule '${rule.name}'`))
+    ) {
+      changes.push({ op: "set", ref: rule.cfg, option: "enabled", value: "0" });
+    }
+  }
+  for (const zone of facts.firewall.value.zones) {
+    if (zone.cfg && svc.wan.value.via.includes(`zone '${zone.name}' accepts all input`))
+      changes.push({ op: "set", ref: zone.cfg, option: "input", value: "REJECT" });
+  }
+  return changes;
+}
+
+export const adminServicesNotOnWan: Rule = {
+  meta: {
+    id: "admin-services-not-on-wan",
+    title: "Administrative services are not reachable from the internet",
+    severity: "high",
+    guidelines: ["TEL-09", "RBT-06", "BAS-02", "WAZ-05"],
+    modes: ["config"],
+    appliesTo: ["router", "intercom", "pbx"],
+    rationale:
+      "A management interface on the internet is scanned within minutes and brute-forced for ever; every vendor guide asks to keep it off the WAN and use a VPN instead.",
+    remediation:
+      "Close the WAN rule (or zone policy) that lets the service in; reach the device through a VPN.",
+  },
+  check(facts) {
+    const admin = facts.services.filter((s) => s.admin);
+    if (admin.length === 0)
+      return [undecided("no administrative service is described in the input", facts.coverage.at)];
+    return admin.map((s) => {
+      const subject = s.label;
+      if (!s.wan.known)
+        return undecided(
+          `cannot tell whether the internet reaches ${s.label}: ${s.wan.reason}`,
+          s.wan.at,
+          { subject },
+        );
+      if (!s.wan.value.reachable) return pass(s.wan.value.via.join("; "), s.wan.at, { subject });
+      const restricted = s.wan.value.sources.length > 0;
+      return fail(
+        `${s.label} is reachable from the internet on ${formatPorts(s.wan.value.ports)}${restricted ? ` (only from ${s.wan.value.sources.join(", ")})` : " from any address"}: ${s.wan.value.via.join("; ")}`,
+        s.wan.at,
+        uciFix(
+          "Close it to the WAN and reach the device through a VPN instead:",
+          closeToWan(facts, s),
+        ),
+        { subject, severity: restricted ? "medium" : "critical" },
+      );
+    });
+  },
+  cases: [
+    {
+      name: "ssh open to the world",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(
+          service({ id: "ssh", kind: "ssh", wan: known(wanFrom([], [tcp(22)]), at("rule")) }),
+        );
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "ssh closed",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(
+          service({ id: "ssh", kind: "ssh", wan: known(NOT_ON_WAN, at("zone wan REJECT")) }),
+        );
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "firewall unknown",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(service({ id: "ssh", kind: "ssh", wan: unknown("no firewall") }));
+      },
+      expect: ["unknown"],
+    },
+  ],
+};

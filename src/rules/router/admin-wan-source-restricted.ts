@@ -1,0 +1,106 @@
+import { known } from "../../facts/value.js";
+import { formatPorts } from "../../extract/router/ports.js";
+import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
+import { fail, pass, undecided } from "../outcome.js";
+import type { Rule } from "../types.js";
+
+export const adminWanSourceRestricted: Rule = {
+  meta: {
+    id: "admin-wan-source-restricted",
+    title: "Remote administrative access is limited to known source addresses",
+    severity: "high",
+    guidelines: ["TEL-10", "RBT-06", "BAS-03", "VPX-02"],
+    modes: ["config"],
+    appliesTo: ["router", "intercom", "pbx"],
+    rationale:
+      "Where remote access must stay open, a source-address restriction turns the whole internet into a handful of known hosts.",
+    remediation: "Add the known source addresses to the WAN rule (src_ip), or close the rule.",
+  },
+  check(facts) {
+    const admin = facts.services.filter((s) => s.admin);
+    const unknowns = admin.filter((s) => !s.wan.known);
+    const open = admin.filter(
+      (s) => s.wan.known && s.wan.value.reachable && s.wan.value.sources.length === 0,
+    );
+    if (open.length > 0) {
+      return open.map((s) => {
+        const wan = s.wan.known ? s.wan.value : undefined;
+        const lines: string[] = [];
+        if (facts.firewall.known) {
+          for (const r of facts.firewall.value.rules) {
+            if (r.cfg && wan?.via.some((v) => v.startsWith(`rule '${r.name}'`)))
+              lines.push(
+                `uci add_list ${r.cfg.package}.${r.cfg.section}.src_ip='<your office or VPN address>'`,
+              );
+          }
+        }
+        if (lines.length) lines.push("uci commit firewall", "/etc/init.d/firewall reload");
+        return fail(
+          `${s.label} accepts ${formatPorts(wan?.ports ?? [])} from any internet address`,
+          s.wan.at,
+          {
+            summary:
+              "Restrict the WAN rule to the addresses you administer from (or close it and use a VPN):",
+            commands: lines.length ? { language: "uci", lines } : undefined,
+          },
+          { subject: s.label },
+        );
+      });
+    }
+    if (unknowns.length > 0)
+      return [
+        undecided(
+          `cannot tell who may reach ${unknowns.map((s) => s.label).join(", ")} from the internet`,
+          unknowns.flatMap((s) => s.wan.at),
+        ),
+      ];
+    const restricted = admin.filter((s) => s.wan.known && s.wan.value.reachable);
+    if (restricted.length)
+      return [
+        pass(
+          `remote access limited to known sources: ${restricted.map((s) => `${s.label} from ${s.wan.known ? s.wan.value.sources.join(", ") : ""}`).join("; ")}`,
+          restricted.flatMap((s) => s.wan.at),
+        ),
+      ];
+    return [
+      pass(
+        "no administrative service is open to the internet",
+        admin.flatMap((s) => s.wan.at).slice(0, 4),
+      ),
+    ];
+  },
+  cases: [
+    {
+      name: "open to any",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(
+          service({ id: "ssh", kind: "ssh", wan: known(wanFrom([], [tcp(22)]), at("rule")) }),
+        );
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "restricted",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(
+          service({
+            id: "ssh",
+            kind: "ssh",
+            wan: known(wanFrom(["203.0.113.7"], [tcp(22)]), at("rule")),
+          }),
+        );
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "closed",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(service({ id: "ssh", kind: "ssh", wan: known(NOT_ON_WAN, at("zone")) }));
+      },
+      expect: ["pass"],
+    },
+  ],
+};

@@ -1,0 +1,119 @@
+import { known } from "../../facts/value.js";
+import { uciFix } from "../../remediation/uci.js";
+import { asRouter, at, service, tcp, wanFrom } from "../case-kit.js";
+import { fail, pass, unknownFrom } from "../outcome.js";
+import type { Rule } from "../types.js";
+
+export const sshPasswordAuth: Rule = {
+  meta: {
+    id: "ssh-password-auth",
+    title: "SSH accepts only key-based logins",
+    severity: "high",
+    guidelines: ["TEL-12", "TEL-02"],
+    modes: ["config"],
+    appliesTo: ["router", "pbx", "linux-host"],
+    rationale:
+      "A password can be guessed or reused; a private key cannot be brute-forced over the network. Teltonika's guide asks for key-based authentication wherever possible.",
+    remediation: "Install your public key(s), then turn password authentication off.",
+  },
+  check(facts) {
+    return facts.services
+      .filter((s) => s.kind === "ssh")
+      .map((s) => {
+        const subject = s.label;
+        if (s.enabled.known && !s.enabled.value)
+          return pass("SSH is disabled", s.enabled.at, { subject });
+        const pw = s.auth.password;
+        if (!pw)
+          return unknownFrom(
+            { known: false, reason: "password setting not reported", at: [] },
+            "SSH password login",
+            { subject },
+          );
+        if (!pw.known) return unknownFrom(pw, "SSH password login", { subject });
+        if (!pw.value) return pass("SSH password authentication is off", pw.at, { subject });
+        const keys = s.auth.authorizedKeys;
+        const noKeys = keys?.known && keys.value === 0;
+        const exposed = s.wan.known && s.wan.value.reachable;
+        return fail(
+          `SSH accepts password logins${exposed ? " and is reachable from the internet" : ""}${noKeys ? "; no authorized key is installed yet" : ""}`,
+          [...pw.at, ...(keys?.at ?? []), ...(exposed ? s.wan.at : [])],
+          uciFix(
+            noKeys
+              ? "Add your public key to /etc/dropbear/authorized_keys (WebUI: System > Administration > Access Control, or ssh-copy-id), check that key login works, then disable password logins:"
+              : "Disable password logins (keys are already installed):",
+            s.cfg ? [{ op: "set", ref: s.cfg, option: "PasswordAuth", value: "off" }] : [],
+          ),
+          { subject, severity: exposed ? "critical" : undefined },
+        );
+      });
+  },
+  cases: [
+    {
+      name: "password auth on",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(
+          service({
+            id: "ssh",
+            kind: "ssh",
+            auth: { password: known(true, at("option PasswordAuth 'on'")) },
+          }),
+        );
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "password auth off",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(
+          service({
+            id: "ssh",
+            kind: "ssh",
+            auth: { password: known(false, at("option PasswordAuth 'off'")) },
+          }),
+        );
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "ssh disabled",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(
+          service({
+            id: "ssh",
+            kind: "ssh",
+            enabled: known(false, at("enable 0")),
+            auth: { password: known(true, at("on")) },
+          }),
+        );
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "setting unknown",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(service({ id: "ssh", kind: "ssh" }));
+      },
+      expect: ["unknown"],
+    },
+    {
+      name: "password on and exposed",
+      facts: (f) => {
+        asRouter(f);
+        f.services.push(
+          service({
+            id: "ssh",
+            kind: "ssh",
+            wan: known(wanFrom([], [tcp(22)]), at("rule")),
+            auth: { password: known(true, at("on")) },
+          }),
+        );
+      },
+      expect: ["fail"],
+    },
+  ],
+};

@@ -1,0 +1,139 @@
+import { known } from "../../facts/value.js";
+import { asRouter, at } from "../case-kit.js";
+import { fail, pass, undecided, unknownFrom } from "../outcome.js";
+import type { Finding, Rule } from "../types.js";
+import { isPublicAddress } from "../../facts/address.js";
+
+export const wanAddressPrivate: Rule = {
+  meta: {
+    id: "wan-address-private",
+    title: "The WAN/SIM address is private, not a public internet address",
+    severity: "medium",
+    guidelines: ["RBT-01"],
+    modes: ["config"],
+    appliesTo: ["router"],
+    rationale:
+      "A public address on the WAN (or SIM) shows the router and every port forward to the whole internet, and unsolicited traffic is billed on the SIM.",
+    remediation:
+      "Use a private-APN SIM (or a private WAN address behind the operator's firewall) and reach the router by VPN.",
+  },
+  check(facts) {
+    if (!facts.network.known) return [unknownFrom(facts.network, "WAN addressing")];
+    const wans = facts.network.value.interfaces.filter(
+      (i) => (i.role === "wan" || i.role === "mobile") && i.enabled,
+    );
+    if (wans.length === 0)
+      return [undecided("no WAN interface in the configuration", facts.network.at)];
+    const out: Finding[] = [];
+    const dynamic: string[] = [];
+    for (const i of wans) {
+      const pub = i.addresses.filter((a) => isPublicAddress(a.split("/")[0] ?? ""));
+      if (pub.length)
+        out.push(
+          fail(
+            `WAN interface '${i.name}' has the public address ${pub.join(", ")}`,
+            i.at,
+            {
+              summary:
+                "Ask the operator for a private APN / private address and reach the router over a VPN; remove port forwards that rely on the public address.",
+            },
+            { subject: i.name },
+          ),
+        );
+      else if (i.addresses.length)
+        out.push(
+          pass(
+            `WAN interface '${i.name}' has the private address ${i.addresses.join(", ")}`,
+            i.at,
+            { subject: i.name },
+          ),
+        );
+      else dynamic.push(i.name);
+    }
+    if (dynamic.length)
+      out.push(
+        undecided(
+          `the address of ${dynamic.map((d) => `'${d}'`).join(", ")} is assigned by the network (${wans
+            .filter((w) => dynamic.includes(w.name))
+            .map((w) => w.proto)
+            .join(", ")}): a scan of the device tells whether it is public`,
+          wans.filter((w) => dynamic.includes(w.name)).flatMap((w) => w.at),
+        ),
+      );
+    return out;
+  },
+  cases: [
+    {
+      name: "static public",
+      facts: (f) => {
+        asRouter(f);
+        f.network = known(
+          {
+            interfaces: [
+              {
+                name: "wan",
+                proto: "static",
+                addresses: ["198.51.100.20/24"],
+                role: "wan",
+                enabled: true,
+                devices: [],
+                at: [at("ipaddr")],
+              },
+            ],
+            dhcpServers: [],
+          },
+          at("net"),
+        );
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "static private",
+      facts: (f) => {
+        asRouter(f);
+        f.network = known(
+          {
+            interfaces: [
+              {
+                name: "wan",
+                proto: "static",
+                addresses: ["10.64.0.2/30"],
+                role: "wan",
+                enabled: true,
+                devices: [],
+                at: [at("ipaddr")],
+              },
+            ],
+            dhcpServers: [],
+          },
+          at("net"),
+        );
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "dhcp",
+      facts: (f) => {
+        asRouter(f);
+        f.network = known(
+          {
+            interfaces: [
+              {
+                name: "wan",
+                proto: "dhcp",
+                addresses: [],
+                role: "wan",
+                enabled: true,
+                devices: [],
+                at: [at("proto dhcp")],
+              },
+            ],
+            dhcpServers: [],
+          },
+          at("net"),
+        );
+      },
+      expect: ["unknown"],
+    },
+  ],
+};
