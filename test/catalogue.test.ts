@@ -1,10 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { coverage } from "../src/catalogue/coverage.js";
 import { GUIDELINE_ITEMS } from "../src/catalogue/items.js";
-import { describeCorpus } from "./support/corpus.js";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { CORPUS_DIR } from "./support/corpus.js";
+import { CORPUS_DIR, describeCorpus } from "./support/corpus.js";
 
 describe("guideline catalogue", () => {
   it("lists every ID once, and covers each with checks or says it does not", () => {

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Asterisk dialplan uses ${VAR} literally
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Diagnostic } from "../src/facts/model.js";
 import {
   type AsteriskConfig,
   type ConfigSource,
@@ -486,6 +488,9 @@ describe("Asterisk parser: located diagnostics, never throwing", () => {
       `error:invalid-escape@${FILE}:8`,
       `error:no-closing-paren@${FILE}:9`,
     ]);
+    // The project-wide diagnostic type accepts these as they are.
+    const forFacts: Diagnostic[] = c.diagnostics;
+    expect(forFacts.every((d) => d.file === FILE && typeof d.line === "number")).toBe(true);
     expect(c.sections.map((s) => [s.name, s.isTemplate, s.entries.map((e) => e.key)])).toEqual([
       ["ok", false, []],
       ["paren", true, ["good"]],
@@ -551,6 +556,24 @@ describe("Asterisk parser: sources and globbing", () => {
     expect(c.file).toBe("etc/asterisk/extensions.conf");
     expect(codes(c)).toEqual(["warning:not-regular-file@etc/asterisk/extensions.conf:1"]);
     expect(only(c, "a").entries[0]).toMatchObject({ key: "exten", objectSyntax: true });
+  });
+
+  it("follows symbolic links only while they stay below the root", () => {
+    const outside = mkdtempSync(join(tmpdir(), "bulwark-outside-"));
+    try {
+      writeFileSync(join(outside, "secret.conf"), lines("[leak]"));
+      mkdirSync(join(dir, "etc/asterisk/links"), { recursive: true });
+      writeFileSync(join(dir, "etc/asterisk/links/real.conf"), lines("[real]"));
+      symlinkSync(join(outside, "secret.conf"), join(dir, "etc/asterisk/links/out.conf"));
+      symlinkSync(outside, join(dir, "etc/asterisk/links/outdir"));
+      symlinkSync("real.conf", join(dir, "etc/asterisk/links/in.conf"));
+      const source = diskSource(dir);
+      expect(source.read("etc/asterisk/links/out.conf")).toBeUndefined();
+      expect(source.list("etc/asterisk/links/outdir")).toEqual([]);
+      expect(source.read("etc/asterisk/links/in.conf")).toBe(lines("[real]"));
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it("mounts sources at paths, the longest mount point winning", () => {

@@ -136,12 +136,12 @@ export async function main(argv: string[]): Promise<number> {
       if (opts.format === "json") process.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
       else
         process.stdout.write(
-          metas
+          `${metas
             .map(
               (m) =>
                 `${m.id.padEnd(34)} ${m.severity.padEnd(8)} ${m.guidelines.join(",").padEnd(28)} ${m.title}`,
             )
-            .join("\n") + "\n",
+            .join("\n")}\n`,
         );
     });
 

@@ -9,9 +9,6 @@ const PRIVATE_V4: [number, number][] = [
   [0x7f000000, 8], // loopback
   [0xa9fe0000, 16], // link-local
   [0x00000000, 8], // "this network"
-  [0xc0000200, 24], // TEST-NET-1
-  [0xc6336400, 24], // TEST-NET-2
-  [0xcb007100, 24], // TEST-NET-3
   [0xc6120000, 15], // benchmarking
   [0xe0000000, 3], // multicast and reserved
 ];
@@ -20,7 +17,10 @@ function v4(addr: string): number {
   return addr.split(".").reduce((n, o) => (n << 8) + Number(o), 0) >>> 0;
 }
 
-/** True for an address that is routable on the public internet. */
+/**
+ * True for an address that is routable on the public internet. The documentation ranges
+ * (TEST-NET-1/2/3, 2001:db8::/32) count as public: they stand for public addresses in examples.
+ */
 export function isPublicAddress(addr: string): boolean {
   const kind = isIP(addr);
   if (kind === 4) {
@@ -29,8 +29,8 @@ export function isPublicAddress(addr: string): boolean {
   }
   if (kind === 6) {
     const a = addr.toLowerCase();
-    // Global unicast is 2000::/3; documentation 2001:db8::/32 is not.
-    return /^[23]/.test(a) && !a.startsWith("2001:db8:") && !a.startsWith("2001:0db8:");
+    // Global unicast is 2000::/3.
+    return /^[23]/.test(a);
   }
   return false;
 }

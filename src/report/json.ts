@@ -1,6 +1,7 @@
 /** Machine-readable report: one object per run, every rule result with evidence and remediation. */
-import type { TargetReport } from "../engine/run.js";
+
 import { VERSION } from "../data-files.js";
+import type { TargetReport } from "../engine/run.js";
 import { redactDeep } from "./redact.js";
 
 export function toJson(reports: TargetReport[], failOn: string): string {

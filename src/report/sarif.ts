@@ -1,8 +1,9 @@
 /** SARIF 2.1.0, for code-scanning pipelines: one run, one result per failure or unknown. */
+
+import { VERSION } from "../data-files.js";
 import type { TargetReport } from "../engine/run.js";
 import { ALL_RULES } from "../rules/index.js";
 import type { Severity } from "../rules/types.js";
-import { VERSION } from "../data-files.js";
 import { redactDeep } from "./redact.js";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = {

@@ -5,9 +5,9 @@ import { MESSAGING_RULES } from "./messaging/index.js";
 import { MONITORING_RULES } from "./monitoring/index.js";
 import { PACKAGES_RULES } from "./packages/index.js";
 import { ROUTER_RULES } from "./router/index.js";
+import type { Rule } from "./types.js";
 import { VPN_RULES } from "./vpn/index.js";
 import { WIFI_RULES } from "./wifi/index.js";
-import type { Rule } from "./types.js";
 
 export const ALL_RULES: readonly Rule[] = [
   ...ROUTER_RULES,

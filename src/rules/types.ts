@@ -3,9 +3,10 @@
  * how bad, which guideline items it covers, how to fix), its check (Facts in, findings out) and
  * its own cases of facts that must pass and facts that must fail.
  */
+
+import type { Profile } from "../engine/profile.js";
 import type { DeviceClass, Facts } from "../facts/model.js";
 import type { Origin } from "../facts/value.js";
-import type { Profile } from "../engine/profile.js";
 
 export type Severity = "info" | "low" | "medium" | "high" | "critical";
 export const SEVERITIES: readonly Severity[] = ["info", "low", "medium", "high", "critical"];

@@ -12,7 +12,7 @@ import type {
   Service,
   WanReach,
 } from "../../facts/model.js";
-import { type Fact, type Origin, known, unknown } from "../../facts/value.js";
+import { type Fact, known, type Origin, unknown } from "../../facts/value.js";
 import { formatPorts, overlaps } from "../router/ports.js";
 
 /** Zones facing the internet: named wan*, or covering a wan/mobile network. */

@@ -9,8 +9,13 @@ import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
 import { assessPassword, fingerprintSecret } from "../../secrets/index.js";
 import type { FileTree } from "../../sources/tree.js";
 
-/** Option names whose values are secrets: their values never reach an excerpt. */
-const SECRET_OPTION_RE = /pass|key|secret|psk|token|community|pin|hash|credential|auth_?code/i;
+/**
+ * Option names whose values are secrets (a password, PSK, WEP key, community, token, PIN): their
+ * values never reach an excerpt. Names that merely talk about passwords (PasswordAuth,
+ * password_length, key_type) are not secrets and stay readable.
+ */
+const SECRET_OPTION_RE =
+  /^(?:key\d?|password|passwd|pass|psk|secret|token|community|pin|pincode|apikey|api_key|sae_password|auth_secret|acct_secret|priv_key|private_key|preshared_key|presharedkey|wpa_passphrase|[a-z0-9]+_(?:key|password|passwd|pass|psk|secret|token|pin))$/i;
 
 export function isSecretOption(name: string): boolean {
   return SECRET_OPTION_RE.test(name);

@@ -10,17 +10,14 @@ import { deriveWanReach } from "../derive/wan-reach.js";
 import { extractAccounts, extractPasswordPolicy } from "./accounts.js";
 import { extractCellular } from "./cellular.js";
 import { extractCentralAuth } from "./central-auth.js";
-import { extractEmail } from "./email.js";
-import { extractEvents } from "./events.js";
-import { extractMqtt } from "./mqtt.js";
-import { extractPackages } from "./packages.js";
-import { extractSms } from "./sms.js";
-import { extractVpn } from "./vpn.js";
-import { extractWireless } from "./wireless.js";
 import { RouterContext } from "./context.js";
 import { extractDevice } from "./device.js";
+import { extractEmail } from "./email.js";
+import { extractEvents } from "./events.js";
 import { extractFirewall } from "./firewall.js";
+import { extractMqtt } from "./mqtt.js";
 import { extractNetwork } from "./network.js";
+import { extractPackages } from "./packages.js";
 import {
   extractSnmp,
   extractSsh,
@@ -29,6 +26,9 @@ import {
   extractWebCli,
   extractWebUi,
 } from "./services.js";
+import { extractSms } from "./sms.js";
+import { extractVpn } from "./vpn.js";
+import { extractWireless } from "./wireless.js";
 
 export type RouterExtractor = (ctx: RouterContext, facts: Facts) => void;
 

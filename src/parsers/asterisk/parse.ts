@@ -243,7 +243,7 @@ class Loader {
             "warning",
             "line-too-long",
             { file, line },
-            `line of ${bytes} bytes is too long for Asterisk (at most ${LINE_BUFFER - 2}); it is skipped`,
+            `line of ${bytes} bytes does not fit Asterisk's ${LINE_BUFFER}-byte line buffer; Asterisk skips it`,
           );
           continue;
         }

@@ -3,8 +3,8 @@
  * the system being audited (`etc/asterisk/pjsip.conf`), so the same code reads a directory on
  * disk, an unpacked backup held in memory, or several trees mounted together.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 
 export interface ConfigSource {
   /**
@@ -41,33 +41,39 @@ function errorCode(err: unknown): string | undefined {
     : undefined;
 }
 
-/** A directory on disk as the root: `diskSource("/mnt/backup")` reads `etc/...` below it. */
+/**
+ * A directory on disk as the root: `diskSource("/mnt/backup")` reads `etc/...` below it, and
+ * `diskSource("/")` the live system. Symbolic links are followed only while they stay below the
+ * root, so that an unpacked backup cannot make the audit read the auditor's own files.
+ */
 export function diskSource(root: string): ConfigSource {
   const base = resolve(root);
-  // The parser normalizes paths, so they cannot climb out; this guards direct callers too.
+  let realBase: string | undefined;
+  const inside = (full: string) => {
+    realBase ??= realpathSync(base);
+    const rel = relative(realBase, realpathSync(full));
+    return rel === "" || (rel !== ".." && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+  };
   const locate = (path: string): string => {
     const rel = normalizePath(path);
     return rel === "" ? base : join(base, ...rel.split("/"));
   };
-  const inside = (full: string) => full === base || full.startsWith(base + sep);
   return {
     read(path) {
       const full = locate(path);
-      if (!inside(full)) return undefined;
       try {
-        if (!statSync(full).isFile()) return undefined;
+        if (!inside(full) || !statSync(full).isFile()) return undefined;
       } catch (err) {
         const code = errorCode(err);
-        if (code === "ENOENT" || code === "ENOTDIR") return undefined;
+        if (code === "ENOENT" || code === "ENOTDIR" || code === "ELOOP") return undefined;
         throw err;
       }
       return readFileSync(full, "utf8");
     },
     list(dir) {
-      const full = locate(dir);
-      if (!inside(full)) return [];
       try {
-        return readdirSync(full);
+        const full = locate(dir);
+        return inside(full) ? readdirSync(full) : [];
       } catch {
         return [];
       }

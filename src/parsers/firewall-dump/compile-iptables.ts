@@ -100,7 +100,7 @@ function portsCond(
     ctx.diag("warning", `cannot read port spec "${text}" of ${opt.name}`);
     return { k: "opaque", about: `${opt.name} ${text}` };
   }
-  if (k === "dport") return { k, ranges, neg: opt.negated, ...(orig ? { orig } : {}) } as Cond;
+  if (k === "dport") return orig ? { k, ranges, neg: opt.negated, orig } : { k, ranges, neg: opt.negated };
   return { k, ranges, neg: opt.negated };
 }
 
@@ -512,7 +512,7 @@ function compileTarget(r: IptRule, tableChains: ReadonlySet<string>, effects: Ef
         target: name,
         to: ports ? `:${ports}` : "(same port)",
         local: true,
-        ...(m ? { port: Number(m[1]) } : ports ? {} : {}),
+        ...(m ? { port: Number(m[1]) } : {}),
       };
     }
     case "NETMAP":

@@ -367,6 +367,24 @@ const TOP_OPTION: Readonly<Record<string, string>> = {
 
 class LineError extends Error {}
 
+/**
+ * The full name of a module's option, accepting unambiguous abbreviations the way getopt_long
+ * (and so iptables) does: `--mac` for `--mac-source`.
+ */
+function resolveOption(module: string, name: string): string | undefined {
+  const known = MODULE_OPTIONS[module];
+  if (!known || !name.startsWith("--")) return undefined;
+  if (known.includes(name)) return name;
+  const candidates = known.filter((k) => k.startsWith(name));
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+function rename(opt: IptOption, full: string): void {
+  if (full === opt.name) return;
+  opt.written = opt.name;
+  opt.name = full;
+}
+
 /** Parses the words of a rule after `-A CHAIN` (and the rule number of `-I`). */
 function parseRuleWords(words: Word[], rule: IptRule, warn: (message: string) => void): void {
   let negate = false;
@@ -457,18 +475,21 @@ function parseRuleWords(words: Word[], rule: IptRule, warn: (message: string) =>
       continue;
     }
     let owner: IptMatch | undefined;
-    for (let k = rule.matches.length - 1; k >= 0; k--) {
+    for (let k = rule.matches.length - 1; k >= 0 && !owner; k--) {
       const m = rule.matches[k] as IptMatch;
-      if (MODULE_OPTIONS[m.module]?.includes(name)) {
+      const full = resolveOption(m.module, name);
+      if (full) {
         owner = m;
-        break;
+        rename(opt, full);
       }
     }
     if (!owner) {
       const protoModule = rule.protocol
         ? PROTOCOL_MODULES[rule.protocol.value.toLowerCase()]
         : undefined;
-      if (protoModule && MODULE_OPTIONS[protoModule]?.includes(name)) {
+      const full = protoModule ? resolveOption(protoModule, name) : undefined;
+      if (protoModule && full) {
+        rename(opt, full);
         owner = rule.matches.find((m) => m.module === protoModule);
         if (!owner) {
           owner = { module: protoModule, implicit: true, options: [] };

@@ -11,7 +11,8 @@ export type Cond =
   | { k: "proto"; protos: string[]; neg: boolean }
   /** The packet's network family (nft `meta nfproto`, `ip saddr` on an inet table). */
   | { k: "family"; family: IpFamily; neg: boolean }
-  | { k: "dport"; ranges: PortRange[]; neg: boolean }
+  /** `orig`: the destination port before DNAT (conntrack `--ctorigdstport`). */
+  | { k: "dport"; ranges: PortRange[]; neg: boolean; orig?: boolean }
   | { k: "sport"; ranges: PortRange[]; neg: boolean }
   /** multiport `--ports`: source or destination port. */
   | { k: "anyport"; ranges: PortRange[]; neg: boolean }

@@ -161,6 +161,8 @@ export function parseAddressRange(text: string): Prefix[] | undefined {
 const V4_MULTICAST = parsePrefix("224.0.0.0/4") as Prefix;
 const V4_RESERVED = parsePrefix("240.0.0.0/4") as Prefix;
 const V4_LOOPBACK = parsePrefix("127.0.0.0/8") as Prefix;
+/** Multicast and reserved space together: no internet source lives there. */
+const V4_NOT_SOURCE = parsePrefix("224.0.0.0/3") as Prefix;
 const V6_GLOBAL = parsePrefix("2000::/3") as Prefix;
 const V6_MULTICAST = parsePrefix("ff00::/8") as Prefix;
 const V6_LOOPBACK = parsePrefix("::1/128") as Prefix;
@@ -176,7 +178,7 @@ const V6_LOOPBACK = parsePrefix("::1/128") as Prefix;
 export function classifySource(p: Prefix): "all" | "broad" | "specific" {
   if (p.family === "ipv4") {
     if (p.len === 0) return "all";
-    return p.len < 8 ? "broad" : "specific";
+    return p.len < 8 && !prefixContains(V4_NOT_SOURCE, p) ? "broad" : "specific";
   }
   if (prefixContains(p, V6_GLOBAL)) return "all";
   if (p.len < 16 && prefixOverlaps(p, V6_GLOBAL)) return "broad";

@@ -23,6 +23,8 @@ export interface Negatable<T = string> {
 /** One `--option [values...]`, as written (the name keeps its dashes: `--dport`, `-s`). */
 export interface IptOption {
   name: string;
+  /** The spelling in the file when it was an abbreviation (`--mac` for `--mac-source`). */
+  written?: string;
   values: string[];
   negated: boolean;
 }

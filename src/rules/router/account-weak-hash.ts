@@ -26,7 +26,7 @@ export const accountWeakHash: Rule = {
       if (a.password.known && a.password.value.hash && WEAK.has(a.password.value.hash)) {
         out.push(
           fail(
-            `${describe(a)}'s password is stored as a ${a.password.value.hash} hash`,
+            `the password of ${describe(a)} is stored as a ${a.password.value.hash} hash`,
             a.password.at,
             {
               summary: `Change the password (passwd ${a.name}) on a firmware that writes SHA-512-crypt hashes; update old firmware first.`,

@@ -1,8 +1,8 @@
+import { formatPorts } from "../../extract/router/ports.js";
 import type { Service } from "../../facts/model.js";
 import { known, unknown } from "../../facts/value.js";
 import type { UciChange } from "../../remediation/uci.js";
 import { uciFix } from "../../remediation/uci.js";
-import { formatPorts } from "../../extract/router/ports.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, undecided } from "../outcome.js";
 import type { Rule } from "../types.js";

@@ -1,5 +1,5 @@
-import { known } from "../../facts/value.js";
 import { formatPorts } from "../../extract/router/ports.js";
+import { known } from "../../facts/value.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, undecided } from "../outcome.js";
 import type { Rule } from "../types.js";
@@ -18,6 +18,9 @@ export const adminWanSourceRestricted: Rule = {
   },
   check(facts) {
     const admin = facts.services.filter((s) => s.admin);
+    if (admin.length === 0) {
+      return [undecided("no administrative service is described in the input", facts.coverage.at)];
+    }
     const unknowns = admin.filter((s) => !s.wan.known);
     const open = admin.filter(
       (s) => s.wan.known && s.wan.value.reachable && s.wan.value.sources.length === 0,

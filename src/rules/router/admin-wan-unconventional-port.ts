@@ -1,5 +1,5 @@
-import { known } from "../../facts/value.js";
 import { formatPorts, isUnconventionalPort } from "../../extract/router/ports.js";
+import { known } from "../../facts/value.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, notApplicable, pass, undecided } from "../outcome.js";
 import type { Rule } from "../types.js";

@@ -1,5 +1,5 @@
-import { known } from "../../facts/value.js";
 import { formatPorts } from "../../extract/router/ports.js";
+import { known } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, firewall, tcp } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";

@@ -24,7 +24,7 @@ export const sshRootPasswordAuth: Rule = {
         if (s.enabled.known && !s.enabled.value)
           return pass("SSH is disabled", s.enabled.at, { subject });
         const root = s.auth.rootPassword;
-        if (!root || !root.known)
+        if (!root?.known)
           return unknownFrom(
             root ?? { known: false, reason: "not reported", at: [] },
             "SSH root password login",

@@ -1,8 +1,8 @@
+import { isPublicAddress } from "../../facts/address.js";
 import { known } from "../../facts/value.js";
 import { asRouter, at } from "../case-kit.js";
 import { fail, pass, undecided, unknownFrom } from "../outcome.js";
 import type { Finding, Rule } from "../types.js";
-import { isPublicAddress } from "../../facts/address.js";
 
 export const wanAddressPrivate: Rule = {
   meta: {

@@ -1,6 +1,6 @@
+import { wanZones } from "../../extract/derive/wan-reach.js";
 import { known, unknown } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
-import { wanZones } from "../../extract/derive/wan-reach.js";
 import { asRouter, at, firewall } from "../case-kit.js";
 import { fail, pass, undecided, unknownFrom } from "../outcome.js";
 import type { Rule } from "../types.js";
