@@ -31,7 +31,10 @@ describe("rule modules", () => {
         const expected = rule.cases.flatMap((c) => c.expect);
         if (!m.modes.every((mode) => mode === "manual")) {
           // A rule's negative outcome is "fail", or "manual" where a person has to look.
-          expect(expected.some((s) => s === "fail" || s === "manual"), "needs a failing case").toBe(true);
+          expect(
+            expected.some((s) => s === "fail" || s === "manual"),
+            "needs a failing case",
+          ).toBe(true);
           expect(
             expected.some((s) => s === "pass" || s === "not_applicable"),
             "needs a passing case",

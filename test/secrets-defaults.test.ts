@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parseDefaultCredentials } from "../src/secrets/defaults.js";
 import {
   clearDefaultHashCache,
   defaultCredentials,
@@ -54,6 +55,17 @@ describe("default credentials data", () => {
     }
   });
 
+  it("rejects a malformed data file without quoting its passwords", () => {
+    const bad = { vendor: "v", product: "p", username: 5, password: "Sup3r-S3cret", source: "s" };
+    expect(() => parseDefaultCredentials({ credentials: [bad] })).toThrow(/entry 0: 'username'/);
+    try {
+      parseDefaultCredentials({ credentials: [{ ...bad, username: null, vendor: 1 }] });
+    } catch (err) {
+      expect(String(err)).not.toContain("Sup3r-S3cret");
+    }
+    expect(() => parseDefaultCredentials({})).toThrow(/credentials/);
+  });
+
   it("lists each password once; membership is exact and case-sensitive", () => {
     const list = defaultPasswords();
     expect(new Set(list).size).toBe(list.length);
@@ -88,6 +100,16 @@ describe("isDefaultHash", () => {
       vendor: "Teltonika",
       username: "root",
     });
+  });
+
+  it("maxTries bounds the work of a miss, and a cut-short miss is not cached", () => {
+    clearDefaultHashCache();
+    const hash = md5Crypt("123456", "m4xtr1es"); // BAS-IP's default, far down the list
+    expect(isDefaultHash(hash, { maxTries: 2 })).toBeUndefined();
+    expect(isDefaultHash(hash, { vendor: "BAS-IP", maxTries: 1 })).toMatchObject({
+      vendor: "BAS-IP",
+    });
+    expect(isDefaultHash(hash)).toMatchObject({ vendor: "BAS-IP" });
   });
 
   it("gives undefined, without throwing, for what it cannot verify", () => {

@@ -83,11 +83,11 @@ export function toText(reports: TargetReport[], opts: { verbose?: boolean } = {}
       out.push(`        ${redact(x.message)}`);
       if (brief) continue;
       const ev = x.evidence.slice(0, 6);
-      ev.forEach((e, i) =>
+      for (const [i, e] of ev.entries()) {
         out.push(
           `        ${pc.dim(i === 0 ? "evidence:" : "         ")} ${redact(formatOrigin(e))}`,
-        ),
-      );
+        );
+      }
       if (x.evidence.length > ev.length)
         out.push(pc.dim(`                  … ${x.evidence.length - ev.length} more`));
       if (x.waiver)

@@ -6,10 +6,14 @@
  * never meets a plaintext password should not pay. It is loaded with require() so that
  * assessPassword can stay synchronous.
  *
- * zxcvbn is slow on some inputs (0.1 to 30 ms a call, see the test's measurement; its l33t
- * matcher dominates), and the same passwords come back again and again across a fleet, so
- * results are cached under an HMAC of the input with a random per-process key: the cache never
- * holds a plaintext, and its keys cannot be checked against guesses.
+ * zxcvbn is slow: measured medians of ~0.3 ms for 8 random characters, ~1 ms for 12, ~8 ms
+ * for 20 and 20-35 ms for 32-64 (its l33t matcher tries up to 100 de-l33ted variants of the
+ * whole string; secrets-assess.test.ts prints the numbers). The same passwords come back again
+ * and again across a fleet (defaults, shared PSKs), so results are cached under an HMAC of the
+ * input with a random per-process key (a hit costs a few µs): the cache never holds a
+ * plaintext, and its keys cannot be checked against guesses. Unique secrets still pay full
+ * price; lowering zxcvbn's l33tMaxSubstitutions would be ~6x faster but rates some l33t-spelled
+ * dictionary words ("p4ssw0rd"-like) higher than they deserve, so it is not done.
  */
 import { createRequire } from "node:module";
 import type { ZxcvbnFactory } from "@zxcvbn-ts/core";
@@ -29,15 +33,22 @@ export interface AssessOptions {
 
 const require = createRequire(import.meta.url);
 
+/**
+ * zxcvbn looks at the first 64 characters only (its default is 256). Its cost grows steeply with
+ * length (a random 256-character string takes ~0.3 s), so a crafted configuration could stall
+ * an audit. A 64-character prefix strong enough for score 4 makes the whole password strong; a
+ * weak prefix can only make us underrate a longer password, the safe direction.
+ */
+const ZXCVBN_MAX_LENGTH = 64;
+
 let zxcvbn: ZxcvbnFactory | undefined;
 
 /** Builds the zxcvbn estimator once, on first use. */
 function estimator(): ZxcvbnFactory {
   if (!zxcvbn) {
     const core = require("@zxcvbn-ts/core") as typeof import("@zxcvbn-ts/core");
-    const common = require("@zxcvbn-ts/language-common") as typeof import(
-      "@zxcvbn-ts/language-common"
-    );
+    const common =
+      require("@zxcvbn-ts/language-common") as typeof import("@zxcvbn-ts/language-common");
     // The vendor defaults join the dictionaries, so a password *built* from one ("admin01!")
     // is also recognised as guessable, not just the exact default.
     const vendorDefaults = [
@@ -50,6 +61,7 @@ function estimator(): ZxcvbnFactory {
     zxcvbn = new core.ZxcvbnFactory({
       dictionary: { ...common.dictionary, "bulwark-vendor-defaults": vendorDefaults },
       graphs: common.adjacencyGraphs,
+      maxLength: ZXCVBN_MAX_LENGTH,
     });
   }
   return zxcvbn;
@@ -105,4 +117,37 @@ export function assessPassword(plain: string, opts: AssessOptions = {}): Passwor
 /** Forget cached assessments (tests, long-running processes). */
 export function clearAssessCache(): void {
   cache.clear();
+}
+
+/**
+ * The same qualities as assessPassword, but the costly zxcvbn estimate runs only if and when
+ * `strength` is read (many credentials are never judged on strength: a rule that fails a key for
+ * being short does not need it). The closure drops the plaintext once the estimate is made.
+ * Used by extractors, where an audit of thousands of backups meets thousands of unique secrets.
+ */
+export function assessPasswordLazily(plain: string, opts: AssessOptions = {}): PasswordAssessment {
+  requireString(plain, "assessPasswordLazily", "password");
+  const isDefault = isDefaultPassword(plain);
+  let pending: string | undefined = plain;
+  let score: PasswordAssessment["strength"] | undefined = isDefault ? 0 : undefined;
+  const result = {
+    length: [...plain].length,
+    lower: LOWER.test(plain),
+    upper: UPPER.test(plain),
+    digit: DIGIT.test(plain),
+    symbol: SYMBOL.test(plain),
+    isDefault,
+  } as PasswordAssessment;
+  Object.defineProperty(result, "strength", {
+    enumerable: true,
+    get(): PasswordAssessment["strength"] {
+      if (score === undefined) {
+        score = assessPassword(pending as string, opts).strength;
+        pending = undefined;
+      }
+      return score;
+    },
+  });
+  if (isDefault) pending = undefined;
+  return Object.freeze(result);
 }

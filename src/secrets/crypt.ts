@@ -92,7 +92,7 @@ function md5SaltOf(salt: string): string {
   return out;
 }
 
-/** Appends `n` crypt-base-64 characters of `v`, least significant 6 bits first. */
+/** `n` crypt-base-64 characters of `v`, least significant 6 bits first. */
 function to64(v: number, n: number): string {
   let out = "";
   for (let i = 0; i < n; i++) {

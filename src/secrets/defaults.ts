@@ -109,6 +109,12 @@ export interface DefaultHashOptions extends VerifyOptions {
   username?: string;
   /** The device's vendor as in the data file (case-insensitive); preferred like `username`. */
   vendor?: string;
+  /**
+   * Try at most this many distinct passwords, likeliest first (see `username`, `vendor`). For
+   * sha-crypt, where each try costs ~15 ms, e.g. `{ username: "root", vendor, maxTries: 6 }`
+   * bounds the cost of a miss. A miss cut short this way is not cached.
+   */
+  maxTries?: number;
 }
 
 /** Entries in the order to try: vendor and username matches first, file order otherwise. */
@@ -136,9 +142,11 @@ const hashCache = new BoundedCache<number>(4096);
  * entries share the password), or undefined when none matches or the scheme cannot be verified
  * here (bcrypt, yescrypt, DES; see canVerifyCrypt). Never throws on a bad hash.
  *
- * Cost: a miss tries every default password (~28): about 10 ms for md5-crypt, but about
- * 0.4 s for sha512-crypt at the default 5,000 rounds (unixcrypt needs ~15 ms per try). Verdicts
- * are cached per process by a keyed digest of the hash (not the hash itself), whatever the hints.
+ * Cost: a hit on a likely entry is one or two tries; a miss tries every distinct default
+ * password (28 at present): ~10-15 ms for md5-crypt, but ~0.4-0.6 s for sha512-crypt at the
+ * default 5,000 rounds (unixcrypt needs ~15 ms per try; see `maxTries`). Verdicts are cached per
+ * process by a keyed digest of the hash (not the hash itself), whatever the hints, so a factory
+ * hash seen in many backups is checked once.
  */
 export function isDefaultHash(
   hash: string,
@@ -146,21 +154,37 @@ export function isDefaultHash(
 ): DefaultHashMatch | undefined {
   if (typeof hash !== "string" || !canVerifyCrypt(hash, opts)) return undefined;
   const passwords = defaultPasswords();
-  const key = keyedDigest("hash-cache", hash);
+  // A bounded search (maxTries) that missed is remembered under its bounds: the same hash, user
+  // and limit give the same answer, and the same unique hash recurs in every run over a fleet.
+  const bounded = opts.maxTries !== undefined;
+  const key = bounded
+    ? keyedDigest(
+        "hash-cache-bounded",
+        hash,
+        opts.username ?? "",
+        opts.vendor ?? "",
+        String(opts.maxTries),
+      )
+    : keyedDigest("hash-cache", hash);
   let index = hashCache.get(key);
   if (index === undefined) {
     index = -1;
+    let complete = true;
     // Try the passwords of the likeliest entries first: a hit then costs one or two tries.
     const tried = new Set<string>();
     for (const entry of candidates(opts)) {
       if (tried.has(entry.password)) continue;
+      if (opts.maxTries !== undefined && tried.size >= opts.maxTries) {
+        complete = false;
+        break;
+      }
       tried.add(entry.password);
       if (verifyCrypt(entry.password, hash, opts)) {
         index = passwords.indexOf(entry.password);
         break;
       }
     }
-    hashCache.set(key, index);
+    if (index >= 0 || complete || bounded) hashCache.set(key, index);
   }
   if (index < 0) return undefined;
   const password = passwords[index];

@@ -3,7 +3,13 @@
  * leaves the process in clear: these functions return qualities, verdicts and keyed
  * fingerprints, never the secret, and their errors never quote one.
  */
-export { type AssessOptions, assessPassword, clearAssessCache, type PasswordAssessment } from "./assess.js";
+export {
+  type AssessOptions,
+  assessPassword,
+  assessPasswordLazily,
+  clearAssessCache,
+  type PasswordAssessment,
+} from "./assess.js";
 export {
   canVerifyCrypt,
   DEFAULT_MAX_SHA_ROUNDS,

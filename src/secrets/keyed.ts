@@ -8,7 +8,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 
 /** What a keyed digest is for. Each purpose has its own key, so digests never cross over. */
-export type KeyPurpose = "fingerprint" | "assess-cache" | "hash-cache";
+export type KeyPurpose = "fingerprint" | "assess-cache" | "hash-cache" | "hash-cache-bounded";
 
 const keys = new Map<KeyPurpose, Buffer>();
 

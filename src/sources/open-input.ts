@@ -4,10 +4,9 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
-import tarStream from "tar-stream";
 import { InputError } from "./input-error.js";
+import { readTar as readTarFiles, TarError } from "./tar.js";
 import { DiskTree, type FileTree, MemoryTree } from "./tree.js";
 
 /** A backup larger than this is not a router configuration backup; refuse rather than fill memory. */
@@ -85,7 +84,7 @@ export async function openArchive(name: string, data: Buffer): Promise<FileTree>
     );
   }
   const tree = new MemoryTree(name);
-  await readTar(tar, tree, name);
+  readTar(tar, tree, name);
   if (tree.size === 0) throw new InputError("the archive holds no files", name);
   return tree;
 }
@@ -117,28 +116,11 @@ function looksLikeTar(data: Buffer): boolean {
   return sum === stored;
 }
 
-async function readTar(data: Buffer, tree: MemoryTree, name: string): Promise<void> {
-  const extract = tarStream.extract();
-  const done = new Promise<void>((resolveDone, reject) => {
-    extract.on("entry", (header, stream, next) => {
-      if (header.type !== "file" && header.type !== "contiguous-file") {
-        stream.on("end", next);
-        stream.resume();
-        return;
-      }
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: unknown) => chunks.push(c as Buffer));
-      stream.on("end", () => {
-        tree.add(header.name, Buffer.concat(chunks));
-        next();
-      });
-      stream.on("error", reject);
-    });
-    extract.on("finish", resolveDone);
-    extract.on("error", (err: Error) =>
-      reject(new InputError(`corrupt tar archive (${err.message})`, name)),
-    );
-  });
-  Readable.from([data]).pipe(extract);
-  await done;
+function readTar(data: Buffer, tree: MemoryTree, name: string): void {
+  try {
+    for (const file of readTarFiles(data)) tree.add(file.name, file.data);
+  } catch (err) {
+    if (err instanceof TarError) throw new InputError(`corrupt tar archive (${err.message})`, name);
+    throw err;
+  }
 }

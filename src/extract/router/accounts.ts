@@ -5,7 +5,12 @@
 import type { Account, AccountRole, Facts, PasswordFacts } from "../../facts/model.js";
 import { type ConfigOrigin, known, unknown } from "../../facts/value.js";
 import { bool, int, list, sectionsOfType, str } from "../../parsers/uci/query.js";
-import { hashScheme, isDefaultHash, shadowPasswordState } from "../../secrets/index.js";
+import {
+  canVerifyCrypt,
+  hashScheme,
+  isDefaultHash,
+  shadowPasswordState,
+} from "../../secrets/index.js";
 import type { RouterContext } from "./context.js";
 
 const NO_LOGIN_SHELLS = /(?:^|\/)(?:false|nologin)$/;
@@ -54,8 +59,7 @@ export function extractAccounts(ctx: RouterContext, facts: Facts): void {
       const password: PasswordFacts = { state };
       if (state === "set") {
         password.hash = hashScheme(field);
-        const dflt = isDefaultHash(field);
-        password.isDefault = dflt !== undefined;
+        password.isDefault = defaultVerdict(field, name);
       }
       const uid = pw?.uid;
       const role: AccountRole =
@@ -133,6 +137,21 @@ export function extractAccounts(ctx: RouterContext, facts: Facts): void {
     ...(shadow ? [{ kind: "config" as const, file: shadow.file }] : []),
     ...(rpcd ? [{ kind: "config" as const, file: rpcd.file }] : []),
   );
+}
+
+/** Hash schemes built to be slow: each guess costs milliseconds, so only a few are tried. */
+const SLOW_SCHEMES = new Set(["sha256-crypt", "sha512-crypt", "bcrypt", "yescrypt"]);
+
+/**
+ * Whether a stored hash is a factory/default password: every known default for fast schemes
+ * (md5-crypt, DES), and the defaults for this user name first (at most 4) for slow ones, so one
+ * unique sha512 hash costs tens of milliseconds, not seconds. Undefined when the scheme cannot
+ * be verified here (bcrypt, yescrypt): the rule then reports unknown, never a pass.
+ */
+function defaultVerdict(hash: string, username: string): boolean | undefined {
+  if (!canVerifyCrypt(hash)) return undefined;
+  const slow = SLOW_SCHEMES.has(hashScheme(hash));
+  return isDefaultHash(hash, slow ? { username, maxTries: 4 } : { username }) !== undefined;
 }
 
 /** ACL entries of a RutOS rpcd group (`config group 'x'` with read/write or target_* lists). */

@@ -16,7 +16,7 @@
  * such limits: it gets no entries.
  */
 import type { ConfigRef, Facts, Quota } from "../../facts/model.js";
-import { type ConfigOrigin, type Origin, known, unknown } from "../../facts/value.js";
+import { type ConfigOrigin, known, type Origin, unknown } from "../../facts/value.js";
 import { bool, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
 import type { RouterContext } from "./context.js";

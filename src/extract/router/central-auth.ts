@@ -12,7 +12,7 @@
  * complete backup with none, the list is known and empty; in a partial input it is unknown.
  */
 import type { CentralAuth, Facts } from "../../facts/model.js";
-import { type Origin, known, unknown } from "../../facts/value.js";
+import { known, type Origin, unknown } from "../../facts/value.js";
 import { isCompleteInput } from "./completeness.js";
 import type { RouterContext } from "./context.js";
 
@@ -52,10 +52,7 @@ function fromPam(ctx: RouterContext): CentralAuth[] {
 export function extractCentralAuth(ctx: RouterContext, facts: Facts): void {
   const found = fromPam(ctx);
   if (found.length > 0) {
-    facts.centralAuth = known(
-      found,
-      ...found.flatMap((c) => c.at),
-    );
+    facts.centralAuth = known(found, ...found.flatMap((c) => c.at));
     return;
   }
   if (isCompleteInput(ctx.tree)) {

@@ -6,7 +6,7 @@ import type { ConfigRef, Diagnostic, PasswordQuality, SourceFile } from "../../f
 import type { ConfigOrigin } from "../../facts/value.js";
 import { parseUci } from "../../parsers/uci/parse.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
-import { assessPassword, fingerprintSecret } from "../../secrets/index.js";
+import { assessPasswordLazily, fingerprintSecret } from "../../secrets/index.js";
 import type { FileTree } from "../../sources/tree.js";
 
 /**
@@ -132,16 +132,22 @@ export class RouterContext {
    * only) who uses it, so reuse across credentials can be reported. The plaintext goes no further.
    */
   noteSecret(label: string, plain: string): PasswordQuality {
-    const quality: PasswordQuality = { ...assessPassword(plain), reusedWith: [] };
+    const base = assessPasswordLazily(plain);
+    // Not a spread: that would read (and so compute) the lazy strength. Own properties, so the
+    // quality serializes like any other fact.
+    const { length, lower, upper, digit, symbol, isDefault } = base;
+    const quality = { length, lower, upper, digit, symbol, isDefault, reusedWith: [] as string[] };
+    Object.defineProperty(quality, "strength", { enumerable: true, get: () => base.strength });
+    const typed = quality as unknown as PasswordQuality;
     const fp = fingerprintSecret(plain);
     const users = this.secrets.get(fp) ?? [];
     for (const other of users) {
       other.quality.reusedWith.push(label);
       quality.reusedWith.push(other.label);
     }
-    users.push({ label, quality });
+    users.push({ label, quality: typed });
     this.secrets.set(fp, users);
-    return quality;
+    return typed;
   }
 
   ref(pkg: UciPackage, section: UciSection): ConfigRef {

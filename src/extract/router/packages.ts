@@ -99,7 +99,11 @@ export function extractPackages(ctx: RouterContext, facts: Facts): void {
     for (const l of f.lines) {
       const url = l.text.replace(/^@\S+\s+/, "");
       if (!/^[a-z]+:\/\//i.test(url)) continue;
-      const name = url.replace(/\/(packages\.adb)?$/, "").split("/").pop() ?? url;
+      const name =
+        url
+          .replace(/\/(packages\.adb)?$/, "")
+          .split("/")
+          .pop() ?? url;
       feeds.push({
         name,
         url,

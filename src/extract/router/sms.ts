@@ -3,8 +3,13 @@
  * legacy RUT9XX/RUT2XX firmware share the format: one `config rule` per SMS command in
  * etc/config/sms_utils, with the action, an on/off switch, how the sender authenticates
  * (`authorization`, legacy `authorisation`: password, serial or no) and which numbers are accepted
- * (`allowed_phone`: all, group or single, with `group` / `tel`). Phone groups live in
- * etc/config/phone_groups (RutOS 7) or etc/config/user_groups (legacy).
+ * (`allowed_phone`: all, group or single, with `group` / `tel`). RutOS 7 also knows `local`: a
+ * password of the rule's own (option `password`). Phone groups are `config group` sections of
+ * etc/config/phone_groups (RutOS 7.0x), `config phone` sections of etc/config/user_groups (later
+ * RutOS 7) or `config group` sections of sms_utils itself (legacy).
+ *
+ * Call Utilities: the legacy firmware (and early RutOS 7) switch them with `config call 'call'`
+ * option enabled in etc/config/call_utils; later RutOS 7 has one `config rule` per call action.
  */
 import type { Facts, SmsRule } from "../../facts/model.js";
 import { type ConfigOrigin, type Fact, known, unknown } from "../../facts/value.js";
@@ -47,7 +52,8 @@ function authorizationOf(s: UciSection): { value: string; option?: string } {
       : undefined;
   if (!option) return { value: "unknown" };
   const raw = (str(s, option) ?? "").trim().toLowerCase();
-  if (raw === "password") return { value: "password", option };
+  // "local": a password of the rule's own.
+  if (raw === "password" || raw === "local") return { value: "password", option };
   if (raw === "serial") return { value: "serial", option };
   if (raw === "no" || raw === "none" || raw === "" || raw === "0") return { value: "none", option };
   return { value: raw, option };
@@ -61,6 +67,9 @@ function allowedOf(s: UciSection): SmsRule["allowedPhones"] {
 function ruleOf(ctx: RouterContext, pkg: UciPackage, s: UciSection): SmsRule {
   const action = str(s, "action") ?? "?";
   const auth = authorizationOf(s);
+  const own = str(s, "password");
+  // Assessed only so that reuse of the rule's own password elsewhere can be reported.
+  if (own) ctx.noteSecret(`SMS rule '${action}' (${s.name ?? s.ref}) password`, own);
   const enabledOpt = bool(s, "enabled");
   const at: ConfigOrigin[] = [
     s.options.has("action") ? ctx.origin(pkg, s, "action") : ctx.origin(pkg, s),
@@ -85,7 +94,7 @@ function ruleOf(ctx: RouterContext, pkg: UciPackage, s: UciSection): SmsRule {
 
 function phoneGroups(ctx: RouterContext): string[] {
   const names: string[] = [];
-  for (const pkgName of ["phone_groups", "user_groups"]) {
+  for (const pkgName of ["phone_groups", "user_groups", "sms_utils"]) {
     const pkg = ctx.pkg(pkgName);
     for (const s of [...sectionsOfType(pkg, "group"), ...sectionsOfType(pkg, "phone")]) {
       // A user_groups `group` is a phone group only when it lists numbers.
@@ -101,12 +110,27 @@ function callUtilities(ctx: RouterContext): Fact<boolean> {
   const p = presence(ctx, "call_utils", "call utilities not installed");
   if (p.state === "absent") return known(false, p.origin);
   if (p.state === "unknown") return unknown(p.reason);
-  const s = sectionsOfType(p.pkg, "call")[0];
-  if (!s) return unknown(`etc/config/call_utils has no 'call' section`, { kind: "config", file: p.pkg.file });
-  const v = bool(s, "enabled");
-  if (v === undefined)
-    return unknown(`call utilities switch ('enabled') not set or not a boolean`, ctx.origin(p.pkg, s));
-  return known(v, ctx.origin(p.pkg, s, "enabled"));
+  const main = sectionsOfType(p.pkg, "call")[0];
+  const rules = sectionsOfType(p.pkg, "rule");
+  const global = main ? bool(main, "enabled") : undefined;
+  if (main && global !== undefined && (!global || rules.length === 0))
+    return known(global, ctx.origin(p.pkg, main, "enabled"));
+  if (rules.length > 0) {
+    const on = rules.filter((r) => bool(r, "enabled") === true);
+    return on.length > 0
+      ? known(true, ...on.map((r) => ctx.origin(p.pkg, r, "enabled")))
+      : known(false, ...rules.map((r) => ctx.origin(p.pkg, r, "enabled")));
+  }
+  if (main)
+    return unknown(
+      "call utilities switch ('enabled') not set or not a boolean",
+      ctx.origin(p.pkg, main),
+    );
+  return known(false, {
+    kind: "config",
+    file: p.pkg.file,
+    excerpt: "no call section and no call rule: no call utility configured",
+  });
 }
 
 export function extractSms(ctx: RouterContext, facts: Facts): void {

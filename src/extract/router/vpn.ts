@@ -22,7 +22,7 @@
  * were not there, and rules must not conclude anything from an absence (see facts.coverage).
  */
 import type { Facts, Vpn, VpnType } from "../../facts/model.js";
-import { type Origin, known, unknown } from "../../facts/value.js";
+import { known, type Origin, unknown } from "../../facts/value.js";
 import { bool, list, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
 import { isCompleteInput } from "./completeness.js";
@@ -73,7 +73,8 @@ function ipsecBindings(ctx: RouterContext): Map<string, IpsecBinding> {
     const bind = str(s, "bind_to");
     if (!bind || bind === "-" || s.type === "remote") continue;
     const remote = remoteOf(s);
-    if (remote) out.set(bind, { remote: remote.name ?? remote.ref, at: ctx.origin(pkg, s, "bind_to") });
+    if (remote)
+      out.set(bind, { remote: remote.name ?? remote.ref, at: ctx.origin(pkg, s, "bind_to") });
   }
   return out;
 }
@@ -82,14 +83,23 @@ function fromNetwork(ctx: RouterContext, bound: Map<string, IpsecBinding>): Vpn[
   const pkg = ctx.pkg("network");
   if (!pkg) return [];
   const out: Vpn[] = [];
+  // RutOS 7.21+ also marks a GRE interface carried by IPsec with `list services 'ipsec'`; that
+  // counts only while some IPsec remote is actually enabled.
+  const ipsecOn = sectionsOfType(ctx.pkg("ipsec"), "remote").some(
+    (r) => bool(r, "enabled") === true,
+  );
   for (const s of sectionsOfType(pkg, "interface")) {
     const name = s.name ?? s.ref;
     const proto = (str(s, "proto") ?? "").toLowerCase();
-    const at = [ctx.origin(pkg, s, "proto"), ...switches(ctx, pkg, s, ["disabled", "enabled", "auto"])];
+    const at = [
+      ctx.origin(pkg, s, "proto"),
+      ...switches(ctx, pkg, s, ["disabled", "enabled", "auto"]),
+    ];
     const base = { name, enabled: interfaceEnabled(s), cfg: ctx.ref(pkg, s) };
     const binding = bound.get(name);
     const overIpsec =
-      binding !== undefined || list(s, "services").some((x) => x.toLowerCase() === "ipsec");
+      binding !== undefined ||
+      (ipsecOn && list(s, "services").some((x) => x.toLowerCase() === "ipsec"));
     if (binding) at.push(binding.at);
     else if (overIpsec) at.push(ctx.origin(pkg, s, "services"));
 

@@ -154,7 +154,7 @@ function networkOf(
     ssid,
     radio: radioName,
     mode,
-    enabled: ifaceOn && radio !== undefined && radio.radio.enabled,
+    enabled: ifaceOn && radio?.radio.enabled === true,
     encryptionRaw,
     security,
     hidden: bool(s, "hidden") === true,
@@ -176,7 +176,8 @@ export function extractWireless(ctx: RouterContext, facts: Facts): void {
         {
           kind: "config",
           file: ctx.tree.display("etc/config/wireless"),
-          excerpt: "no wireless configuration in a complete backup: the device has no WiFi radio",
+          excerpt:
+            "no etc/config/wireless in a complete backup: no WiFi radio (first boot writes one section per radio found)",
         },
       );
     } else {

@@ -26,7 +26,8 @@ export class LocStr {
     return new LocStr(text, [{ start: 0, at }]);
   }
 
-  static concat(parts: readonly LocStr[]): LocStr {
+  /** The parts joined; `fallback` is the origin of an empty result with no parts. */
+  static concat(parts: readonly LocStr[], fallback?: Provenance): LocStr {
     if (parts.length === 1 && parts[0]) return parts[0];
     let text = "";
     const runs: Run[] = [];
@@ -41,6 +42,7 @@ export class LocStr {
       }
       text += part.text;
     }
+    if (runs.length === 0) runs.push({ start: 0, at: fallback ?? { file: "<fail2ban>", line: 0 } });
     return new LocStr(text, runs);
   }
 

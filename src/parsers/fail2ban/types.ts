@@ -5,6 +5,8 @@
  * `jail.conf`, `jail.d/wazo.conf`, `filter.d/sshd.conf`.
  */
 
+import type { ConfigOrigin } from "../../facts/value.js";
+
 /** Where a piece of configuration text was written: a file and a 1-based line. */
 export interface Provenance {
   file: string;
@@ -50,4 +52,15 @@ export interface Located<T> {
    * option itself first, then each interpolated variable (`%(sshd_log)s` → paths-common.conf...).
    */
   sources: Provenance[];
+}
+
+/**
+ * The project's fact origin for a fail2ban value. `root` is where the tree sits on the device
+ * (e.g. `/etc/fail2ban`) and prefixes the relative path; values fail2ban supplies itself are
+ * marked `implied`.
+ */
+export function toConfigOrigin(at: Provenance, root = ""): ConfigOrigin {
+  if (at.file === BUILTIN_FILE) return { kind: "config", file: at.file, implied: true };
+  const file = root ? `${root.replace(/\/+$/, "")}/${at.file}` : at.file;
+  return at.line > 0 ? { kind: "config", file, line: at.line } : { kind: "config", file };
 }

@@ -192,7 +192,11 @@ function ifDisjoint(p: string, q: string): boolean {
   return !ps.startsWith(qs) && !qs.startsWith(ps);
 }
 
-function decideIface(pattern: string, st: PathState, pinned: string | undefined): boolean | undefined {
+function decideIface(
+  pattern: string,
+  st: PathState,
+  pinned: string | undefined,
+): boolean | undefined {
   if (pattern === "+") return true;
   if (pinned !== undefined) return ifMatch(pattern, pinned);
   for (const q of st.ifPos) {
@@ -356,18 +360,17 @@ function evalCond(
       // on the input path there is no output interface
       return { r: c.neg };
     case "ctstate": {
-      const hit =
-        c.states.includes(pkt.ctstate) || (pkt.dnat && c.states.includes("DNAT"));
+      const hit = c.states.includes(pkt.ctstate) || (pkt.dnat && c.states.includes("DNAT"));
       return { r: hit !== c.neg };
     }
     case "tcpflags": {
       if (pkt.proto !== "tcp") return { r: false };
-      const flags = ["SYN"];
-      const masked = c.mask.filter((f) => flags.includes(f));
+      // a NEW TCP packet is a SYN: its flags are exactly {SYN}
+      const masked = new Set<string>(c.mask.filter((f) => f === "SYN"));
+      const comp = new Set(c.comp);
       const hit = c.any
-        ? masked.length > 0
-        : masked.length === c.comp.filter((f) => c.mask.includes(f)).length &&
-          c.comp.every((f) => !c.mask.includes(f) || masked.includes(f));
+        ? masked.size > 0
+        : masked.size === comp.size && [...comp].every((f) => masked.has(f));
       return { r: hit !== c.neg };
     }
     case "mark": {
@@ -376,7 +379,11 @@ function evalCond(
         const text = `${c.conn ? "connmark" : "mark"} ${c.value}/${c.mask}`;
         return {
           r: flip(
-            fact({ key: `mark:${text}`, yes: `the ${text} matches`, no: `the ${text} does not match` }),
+            fact({
+              key: `mark:${text}`,
+              yes: `the ${text} matches`,
+              no: `the ${text} does not match`,
+            }),
             c.neg,
           ),
         };
@@ -394,6 +401,35 @@ function evalCond(
           c.neg,
         ),
       };
+    case "anyOf": {
+      let undecided = false;
+      for (const alt of c.alts) {
+        let all = true;
+        let no = false;
+        for (const x of alt) {
+          const r = evalCond(x, st, env, rule).r;
+          if (r === false) {
+            no = true;
+            break;
+          }
+          if (r !== true) all = false;
+        }
+        if (no) continue;
+        if (all) return { r: !c.neg };
+        undecided = true;
+      }
+      if (!undecided) return { r: c.neg };
+      return {
+        r: flip(
+          fact({
+            key: `anyof:${c.text}`,
+            yes: `${c.text} matches`,
+            no: `${c.text} does not match`,
+          }),
+          c.neg,
+        ),
+      };
+    }
     case "assume":
       return { r: c.value, note: c.note };
     case "opaque":
@@ -522,9 +558,16 @@ function chainLabel(c: ModelChain): string {
   return c.name;
 }
 
-function evidenceFor(st: PathState, rule: ModelRule | undefined, stage: Stage, target: string): Evidence {
+function evidenceFor(
+  st: PathState,
+  rule: ModelRule | undefined,
+  stage: Stage,
+  target: string,
+): Evidence {
   const frames = st.stack;
-  const chainPath = frames.length ? frames.map((f) => chainLabel(f.chain)) : [chainLabel(stage.chain)];
+  const chainPath = frames.length
+    ? frames.map((f) => chainLabel(f.chain))
+    : [chainLabel(stage.chain)];
   const via = frames.slice(1).map((f) => f.viaLine);
   if (rule) {
     return {
@@ -650,7 +693,11 @@ function runPath(st: PathState, env: Env, work: PathState[], budget: { steps: nu
     const rule = frame.chain.rules[frame.index] as ModelRule;
     frame.index++;
     if (--budget.steps < 0) {
-      return leaf("unknown", evidenceFor(st, rule, stage, actionTarget(rule)), "analysis step limit reached");
+      return leaf(
+        "unknown",
+        evidenceFor(st, rule, stage, actionTarget(rule)),
+        "analysis step limit reached",
+      );
     }
     if (isNoop(rule, st, stage, env)) continue;
     const ev = evalRule(rule, st, env);
@@ -719,7 +766,8 @@ function runPath(st: PathState, env: Env, work: PathState[], budget: { steps: nu
       case "goto": {
         const target = model.chains.get(model.chainKey(rule.table, a.chain));
         const ev2 = evidenceFor(st, rule, stage, a.k);
-        if (!target) return leaf("unknown", ev2, `${a.k} to a chain that does not exist: ${a.chain}`);
+        if (!target)
+          return leaf("unknown", ev2, `${a.k} to a chain that does not exist: ${a.chain}`);
         if (st.stack.some((f) => f.chain === target) || st.stack.length >= MAX_DEPTH) {
           return leaf("unknown", ev2, `chain loop or nesting too deep at ${a.chain}`);
         }
@@ -731,11 +779,10 @@ function runPath(st: PathState, env: Env, work: PathState[], budget: { steps: nu
         if (stage.kind !== "nat") {
           return leaf("unknown", ev2, `${a.target} outside a nat chain`);
         }
-        const toAddr = a.to ? parsePrefix(a.to.replace(/^\[|\](:.*)?$/g, "").split(":")[0] ?? "") : undefined;
+        const toAddr = a.addr !== undefined ? parsePrefix(a.addr.split("-")[0] ?? "") : undefined;
         const toLocal =
           a.local ||
-          !a.to ||
-          a.to.startsWith(":") ||
+          a.addr === undefined ||
           (toAddr !== undefined && env.local?.some((l) => prefixContains(toAddr, l)));
         if (!toLocal) {
           return leaf(
@@ -763,9 +810,28 @@ function pushAssumption(st: PathState, rule: ModelRule, note: string): void {
   st.assumptions.push({ line: rule.line, chain: rule.chain, text: rule.text, note });
 }
 
+const marksTestedCache = new WeakMap<FirewallModel, boolean>();
+
+function cached<T>(
+  cache: WeakMap<FirewallModel, T>,
+  model: FirewallModel,
+  f: (m: FirewallModel) => T,
+): T {
+  let v = cache.get(model);
+  if (v === undefined) {
+    v = f(model);
+    cache.set(model, v);
+  }
+  return v;
+}
+
 function modelTestsMarks(model: FirewallModel): boolean {
   for (const c of model.chains.values()) {
-    for (const r of c.rules) if (r.conds.some((x) => x.k === "mark")) return true;
+    for (const r of c.rules) {
+      const tests = (cs: Cond[]): boolean =>
+        cs.some((x) => x.k === "mark" || (x.k === "anyOf" && x.alts.some(tests)));
+      if (tests(r.conds)) return true;
+    }
   }
   return false;
 }
@@ -791,8 +857,8 @@ export function analyzeInput(model: FirewallModel, query: ExposureQuery): Exposu
   const env: Env = {
     model,
     query,
-    local: local && local.length ? local : undefined,
-    marksTested: modelTestsMarks(model),
+    local: local?.length ? local : undefined,
+    marksTested: cached(marksTestedCache, model, modelTestsMarks),
     refuses: new Map(),
   };
   const init: PathState = {
@@ -803,8 +869,8 @@ export function analyzeInput(model: FirewallModel, query: ExposureQuery): Exposu
       origDport: query.port,
       ctstate: "NEW",
       dnat: false,
-      mark: model.marksSet ? undefined : 0,
-      ctmark: model.marksSet ? undefined : 0,
+      mark: 0,
+      ctmark: 0,
     },
     facts: new Map(),
     ifPos: [],
@@ -877,13 +943,20 @@ export function analyzeInput(model: FirewallModel, query: ExposureQuery): Exposu
     acceptedFromSources: rep.acceptedFromSources,
     paths,
     complete,
-    caveats: model.caveats,
+    caveats: env.marksTested
+      ? [
+          ...model.caveats,
+          "packet marks are taken as 0 unless this ruleset sets them (tc or other tools may set them)",
+        ]
+      : model.caveats,
   };
   return result;
 }
 
 function conditionsText(cs: PathCondition[]): string {
-  return cs.length ? ` when ${cs.map((c) => `${c.description} (line ${c.line})`).join(" and ")}` : "";
+  return cs.length
+    ? ` when ${cs.map((c) => `${c.description} (line ${c.line})`).join(" and ")}`
+    : "";
 }
 
 /** The conditions of `a` that `b` took the other way (or never met). */
@@ -1015,5 +1088,7 @@ export function analyzeInputPorts(
   ports: readonly { port: number; protocol?: Protocol }[] = EXPOSURE_PORTS,
   options: Omit<ExposureQuery, "port" | "protocol"> = {},
 ): ExposureResult[] {
-  return ports.map((p) => analyzeInput(model, { ...options, port: p.port, protocol: p.protocol ?? "tcp" }));
+  return ports.map((p) =>
+    analyzeInput(model, { ...options, port: p.port, protocol: p.protocol ?? "tcp" }),
+  );
 }

@@ -21,6 +21,7 @@ import {
   parsePortList,
   parsePortRange,
   parsePrefix,
+  splitNatTarget,
 } from "./net.js";
 import type { FirewallDiagnostic, IptablesDump, IptMatch, IptOption, IptRule } from "./types.js";
 
@@ -100,7 +101,8 @@ function portsCond(
     ctx.diag("warning", `cannot read port spec "${text}" of ${opt.name}`);
     return { k: "opaque", about: `${opt.name} ${text}` };
   }
-  if (k === "dport") return orig ? { k, ranges, neg: opt.negated, orig } : { k, ranges, neg: opt.negated };
+  if (k === "dport")
+    return orig ? { k, ranges, neg: opt.negated, orig } : { k, ranges, neg: opt.negated };
   return { k, ranges, neg: opt.negated };
 }
 
@@ -416,6 +418,7 @@ function compileMatch(m: IptMatch, ctx: Ctx, out: Cond[]): void {
         out.push({ k: "opaque", about: `${about} (-m ${m.module})` });
       } else {
         out.push({ k: "opaque", about: `unrecognised match "-m ${m.module}"` });
+        ctx.diag("info", `match "-m ${m.module}" is not understood: the rule is kept, undecidable`);
       }
     }
   }
@@ -500,9 +503,8 @@ function compileTarget(r: IptRule, tableChains: ReadonlySet<string>, effects: Ef
       return { k: "continue" };
     case "DNAT": {
       const to = targetOption(r, "--to-destination") ?? "";
-      const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+)(?:-(\d+))?)?$/.exec(to);
-      const port = m?.[2] !== undefined && m[3] === undefined ? Number(m[2]) : undefined;
-      return { k: "dnat", target: name, to, local: false, ...(port !== undefined ? { port } : {}) };
+      const t = splitNatTarget(to);
+      return { k: "dnat", target: name, to, local: t.addr === undefined, ...t };
     }
     case "REDIRECT": {
       const ports = targetOption(r, "--to-ports");

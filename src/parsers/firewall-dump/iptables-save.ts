@@ -280,6 +280,13 @@ interface Word {
 
 /** Splits a line into words, shell-style. Returns an error message for an unterminated quote. */
 export function splitWords(line: string): Word[] | string {
+  if (!/["'\\]/.test(line)) {
+    // the common case: no quoting at all
+    return line
+      .split(/[ \t\r\n]+/)
+      .filter((w) => w !== "")
+      .map((text) => ({ text, quoted: false }));
+  }
   const words: Word[] = [];
   let cur = "";
   let inWord = false;

@@ -29,6 +29,8 @@ export type Cond =
   | { k: "mark"; value: number; mask: number; neg: boolean; conn: boolean }
   /** Contents not in the dump: an ipset, a dynamic nft set. */
   | { k: "set"; name: string; text: string; neg: boolean }
+  /** nft concatenations (`ip saddr . tcp dport { 10.0.0.1 . 22, ... }`): one of the alternatives. */
+  | { k: "anyOf"; alts: Cond[][]; neg: boolean; text: string }
   /** Decided by an assumption about a first packet (rate limits, recent lists, ...). */
   | { k: "assume"; value: boolean; note: string }
   /** Cannot be decided from the dump: the analysis considers both outcomes. */
@@ -50,7 +52,7 @@ export type Action =
   | { k: "jump"; chain: string }
   | { k: "goto"; chain: string }
   /** nat: a new destination. `port` rewrites the destination port; `local` for REDIRECT. */
-  | { k: "dnat"; target: string; to?: string; port?: number; local: boolean }
+  | { k: "dnat"; target: string; to?: string; addr?: string; port?: number; local: boolean }
   /** The decision leaves the ruleset: NFQUEUE, SYNPROXY, an unknown target... */
   | { k: "unknown"; target: string; why: string };
 
@@ -102,6 +104,6 @@ export interface FirewallModel {
   diagnostics: FirewallDiagnostic[];
   /** Finds a chain a rule of `table` jumps to. */
   chainKey(table: string, name: string): string;
-  /** Whether a MARK/CONNMARK (or nft mark set) appears anywhere, so marks cannot be taken as 0. */
+  /** Whether a MARK/CONNMARK (or nft `mark set`) appears anywhere in the ruleset. */
   marksSet: boolean;
 }

@@ -15,17 +15,18 @@ export interface Prefix {
 
 export type PortRange = readonly [from: number, to: number];
 
+const IPV4_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
 function parseIpv4(s: string): bigint | undefined {
-  const parts = s.split(".");
-  if (parts.length !== 4) return undefined;
-  let v = 0n;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const n = Number(p);
+  const m = IPV4_RE.exec(s);
+  if (!m) return undefined;
+  let v = 0;
+  for (let k = 1; k <= 4; k++) {
+    const n = Number(m[k]);
     if (n > 255) return undefined;
-    v = (v << 8n) | BigInt(n);
+    v = v * 256 + n;
   }
-  return v;
+  return BigInt(v);
 }
 
 function parseIpv6(s: string): bigint | undefined {
@@ -314,4 +315,31 @@ export function rangesIntersect(ranges: readonly PortRange[], from: number, to: 
 
 export function formatPortRanges(ranges: readonly PortRange[]): string {
   return ranges.map(([a, b]) => (a === b ? String(a) : `${a}:${b}`)).join(",");
+}
+
+/**
+ * A NAT target: `10.0.0.2:22`, `10.0.0.2`, `:8080`, `[2001:db8::1]:22`, `::99`, `1.2.3.4:80-90`.
+ * `port` is set for a single port only.
+ */
+export function splitNatTarget(s: string): { addr?: string; port?: number } {
+  let addr: string | undefined;
+  let portText: string | undefined;
+  const br = /^\[([^\]]*)\](?::(.*))?$/.exec(s);
+  if (br) {
+    addr = br[1];
+    portText = br[2];
+  } else {
+    const colons = s.split(":").length - 1;
+    if (colons === 1) {
+      const at = s.indexOf(":");
+      addr = s.slice(0, at);
+      portText = s.slice(at + 1);
+    } else {
+      addr = s;
+    }
+  }
+  const out: { addr?: string; port?: number } = {};
+  if (addr) out.addr = addr;
+  if (portText && /^\d{1,5}$/.test(portText)) out.port = Number(portText);
+  return out;
 }

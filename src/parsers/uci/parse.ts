@@ -106,10 +106,10 @@ class Tokenizer {
     const column = this.column();
     let text = "";
     while (this.pos < src.length) {
-      const c = src[this.pos];
-      if (c === "'" || c === '"') {
-        text += this.quoted(c);
-      } else if (c === "\\") {
+      const c = src.charCodeAt(this.pos);
+      if (c === QUOTE || c === DQUOTE) {
+        text += this.quoted(c === QUOTE ? "'" : '"');
+      } else if (c === BACKSLASH) {
         const next = src[this.pos + 1];
         if (next === undefined) {
           this.pos++;
@@ -118,22 +118,14 @@ class Tokenizer {
         this.pos += 2;
         if (next === "\n") this.newline();
         else text += next;
-      } else if (
-        c === " " ||
-        c === "\t" ||
-        c === "\n" ||
-        c === "\r" ||
-        c === "\f" ||
-        c === "\v" ||
-        c === "#"
-      ) {
-        // libuci only treats '#' as a comment at the start of a token; inside bare text it is data.
-        if (c !== "#") break;
-        text += c;
-        this.pos++;
+      } else if (isBlank(c) || c === NEWLINE) {
+        break;
       } else {
-        text += c;
-        this.pos++;
+        // A run of plain characters in one slice. libuci only treats '#' as a comment at the
+        // start of a token; inside bare text it is data.
+        const start = this.pos;
+        while (this.pos < src.length && isBare(src.charCodeAt(this.pos))) this.pos++;
+        text += src.slice(start, this.pos);
       }
     }
     return { text, line, column };
@@ -146,29 +138,54 @@ class Tokenizer {
     this.pos++;
     let text = "";
     for (;;) {
-      if (this.pos >= src.length) {
+      const close = src.indexOf(quote, this.pos);
+      const backslash = quote === '"' ? src.indexOf("\\", this.pos) : -1;
+      if (close < 0 && backslash < 0) {
         throw new LineError(`unterminated ${quote} quote`, openLine, openColumn);
       }
-      const c = src[this.pos] as string;
-      if (c === quote) {
-        this.pos++;
-        return text;
-      }
-      if (c === "\\" && quote === '"') {
-        const next = src[this.pos + 1];
-        if (next === undefined) {
+      if (backslash >= 0 && (close < 0 || backslash < close)) {
+        // Text up to the backslash, then the escaped character itself.
+        text += this.take(backslash);
+        const next = src[backslash + 1];
+        if (next === undefined)
           throw new LineError(`unterminated ${quote} quote`, openLine, openColumn);
-        }
-        this.pos += 2;
+        this.pos = backslash + 2;
         if (next === "\n") this.newline();
         else text += next;
         continue;
       }
-      text += c;
-      this.pos++;
-      if (c === "\n") this.newline();
+      text += this.take(close);
+      this.pos = close + 1;
+      return text;
     }
   }
+
+  /** The source from the current position up to `end`, keeping line numbers right. */
+  private take(end: number): string {
+    const part = this.src.slice(this.pos, end);
+    let nl = part.indexOf("\n");
+    while (nl >= 0) {
+      this.line += 1;
+      this.lineStart = this.pos + nl + 1;
+      nl = part.indexOf("\n", nl + 1);
+    }
+    this.pos = end;
+    return part;
+  }
+}
+
+const QUOTE = 39;
+const DQUOTE = 34;
+const BACKSLASH = 92;
+const NEWLINE = 10;
+
+/** Space, tab, CR, form feed, vertical tab. */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 13 || c === 12 || c === 11;
+}
+
+function isBare(c: number): boolean {
+  return !(isBlank(c) || c === NEWLINE || c === QUOTE || c === DQUOTE || c === BACKSLASH);
 }
 
 export interface ParseOptions {
