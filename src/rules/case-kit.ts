@@ -2,7 +2,17 @@
  * Building blocks for rules' own cases: compact ways to state "a router whose SSH accepts
  * passwords" without spelling out every fact.
  */
-import type { Facts, Firewall, PortRange, Service, WanReach } from "../facts/model.js";
+import type {
+  DhcpServer,
+  Facts,
+  Firewall,
+  NetworkInterface,
+  PasswordPolicy,
+  PortForward,
+  PortRange,
+  Service,
+  WanReach,
+} from "../facts/model.js";
 import { type ConfigOrigin, known } from "../facts/value.js";
 
 export function at(excerpt: string, line = 1, file = "case/etc/config/test"): ConfigOrigin {
@@ -67,6 +77,62 @@ export function firewall(p: Partial<Firewall> = {}): Firewall {
     forwards: [],
     includes: [],
     at: [at("defaults")],
+    ...p,
+  };
+}
+
+export function iface(
+  name: string,
+  role: NetworkInterface["role"],
+  addresses: string[] = [],
+  proto = addresses.length ? "static" : "dhcp",
+): NetworkInterface {
+  return {
+    name,
+    proto,
+    addresses,
+    role,
+    enabled: true,
+    devices: [],
+    at: [at(`interface ${name}`)],
+    cfg: { language: "uci", package: "network", section: name, sectionType: "interface" },
+  };
+}
+
+export function withNetwork(
+  f: Facts,
+  interfaces: NetworkInterface[],
+  dhcpServers: DhcpServer[] = [],
+): void {
+  f.network = known({ interfaces, dhcpServers }, at("network"));
+}
+
+export function withPolicy(f: Facts, policy: Partial<PasswordPolicy>): void {
+  f.passwordPolicy = known(
+    {
+      minLength: 8,
+      requireDigits: true,
+      requireMixedCase: true,
+      requireSymbols: true,
+      maxAgeDays: 0,
+      ...policy,
+    },
+    at("policy"),
+  );
+}
+
+export function forward(p: Partial<PortForward> = {}): PortForward {
+  return {
+    name: "cam",
+    enabled: true,
+    src: "wan",
+    srcIps: [],
+    protocols: ["tcp"],
+    externalPorts: [tcp(8554)],
+    internalHost: "192.168.1.20",
+    internalPorts: [tcp(554)],
+    isDmz: false,
+    at: [at("config redirect")],
     ...p,
   };
 }

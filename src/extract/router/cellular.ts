@@ -20,7 +20,7 @@ import { type ConfigOrigin, known, type Origin, unknown } from "../../facts/valu
 import { bool, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
 import type { RouterContext } from "./context.js";
-import { absentOrigin, isWholeConfig } from "./presence.js";
+import { absentOrigin } from "./presence.js";
 
 interface Sim {
   scope: string;
@@ -79,7 +79,7 @@ export function extractCellular(ctx: RouterContext, facts: Facts): void {
   const platform = facts.device.platform.known ? facts.device.platform.value : "unknown";
   const legacy = platform === "rutos-legacy" || ctx.pkg("data_limit") !== undefined;
   const teltonika = platform === "rutos" || platform === "rutos-legacy";
-  const whole = isWholeConfig(ctx);
+  const whole = ctx.complete;
 
   // Distinct SIMs behind the mobile interfaces (RutOS: option sim), when simcard says nothing.
   const ifaceSims = new Set(

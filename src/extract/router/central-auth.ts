@@ -13,7 +13,6 @@
  */
 import type { CentralAuth, Facts } from "../../facts/model.js";
 import { known, type Origin, unknown } from "../../facts/value.js";
-import { isCompleteInput } from "./completeness.js";
 import type { RouterContext } from "./context.js";
 
 const PAM_MODULES: [RegExp, CentralAuth["protocol"]][] = [
@@ -55,7 +54,7 @@ export function extractCentralAuth(ctx: RouterContext, facts: Facts): void {
     facts.centralAuth = known(found, ...found.flatMap((c) => c.at));
     return;
   }
-  if (isCompleteInput(ctx.tree)) {
+  if (ctx.complete) {
     facts.centralAuth = known<CentralAuth[]>([], {
       kind: "config",
       file: ctx.tree.display("etc/pam.d"),

@@ -31,8 +31,18 @@ export class RouterContext {
   /** Secret fingerprint (keyed hash, never the secret) -> the credentials that use it. */
   private readonly secrets = new Map<string, { label: string; quality: PasswordQuality }[]>();
 
+  /**
+   * The input holds the device's whole configuration (a backup or root, with /etc beside
+   * /etc/config and the network and system packages): a missing package is then one that is not
+   * installed. In a lone /etc/config folder a missing package is only unknown.
+   */
+  readonly complete: boolean;
+
   constructor(readonly tree: FileTree) {
-    for (const name of tree.list("etc/config")) this.loadPackage(name);
+    const configs = tree.list("etc/config");
+    this.complete =
+      tree.list("etc").length > 0 && configs.includes("network") && configs.includes("system");
+    for (const name of configs) this.loadPackage(name);
   }
 
   private loadPackage(name: string): void {

@@ -67,17 +67,8 @@ export function extractRouterFacts(tree: FileTree): Facts {
   facts.sources = ctx.sources;
   facts.diagnostics = ctx.diagnostics;
   facts.coverage = known(
-    { configs: tree.list("etc/config"), complete: isComplete(tree) },
+    { configs: tree.list("etc/config"), complete: ctx.complete },
     { kind: "config", file: tree.display("etc/config") },
   );
   return facts;
-}
-
-/**
- * A whole backup or root holds every UCI package the device has, so a missing one means "not
- * installed". A lone /etc/config folder may be partial: there a missing package stays unknown.
- */
-function isComplete(tree: FileTree): boolean {
-  const configs = tree.list("etc/config");
-  return tree.list("etc").length > 0 && configs.includes("network") && configs.includes("system");
 }

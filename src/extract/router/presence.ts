@@ -12,13 +12,6 @@ export type Presence =
   | { state: "absent"; origin: ConfigOrigin }
   | { state: "unknown"; reason: string };
 
-export function isWholeConfig(ctx: RouterContext): boolean {
-  const configs = ctx.tree.list("etc/config");
-  return (
-    ctx.tree.list("etc").length > 0 && configs.includes("network") && configs.includes("system")
-  );
-}
-
 /** Where a package would be, when it is not there. */
 export function absentOrigin(ctx: RouterContext, name: string, meaning: string): ConfigOrigin {
   return {
@@ -32,7 +25,7 @@ export function absentOrigin(ctx: RouterContext, name: string, meaning: string):
 export function presence(ctx: RouterContext, name: string, meaning: string): Presence {
   const pkg = ctx.pkg(name);
   if (pkg) return { state: "present", pkg };
-  if (ctx.status(name) === "missing" && isWholeConfig(ctx))
+  if (ctx.status(name) === "missing" && ctx.complete)
     return { state: "absent", origin: absentOrigin(ctx, name, meaning) };
   return { state: "unknown", reason: ctx.whyUnknown(name) };
 }

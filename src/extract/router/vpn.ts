@@ -25,7 +25,6 @@ import type { Facts, Vpn, VpnType } from "../../facts/model.js";
 import { known, type Origin, unknown } from "../../facts/value.js";
 import { bool, list, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
-import { isCompleteInput } from "./completeness.js";
 import type { RouterContext } from "./context.js";
 
 /** Every package that may hold a VPN, network first. */
@@ -283,7 +282,7 @@ export function extractVpn(ctx: RouterContext, facts: Facts): void {
     facts.vpns = unknown(broken.map((p) => ctx.whyUnknown(p)).join("; "));
     return;
   }
-  const complete = isCompleteInput(ctx.tree);
+  const complete = ctx.complete;
   if (!complete && !ctx.pkg("network")) {
     facts.vpns = unknown(ctx.whyUnknown("network"));
     return;

@@ -7,7 +7,6 @@ import type { Facts, WifiFacts, WifiNetwork, WifiRadio, WifiSecurity } from "../
 import { known, type Origin, unknown } from "../../facts/value.js";
 import { bool, int, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
-import { isCompleteInput } from "./completeness.js";
 import type { RouterContext } from "./context.js";
 
 /**
@@ -168,7 +167,7 @@ function networkOf(
 export function extractWireless(ctx: RouterContext, facts: Facts): void {
   const pkg = ctx.pkg("wireless");
   if (!pkg) {
-    if (ctx.status("wireless") === "missing" && isCompleteInput(ctx.tree)) {
+    if (ctx.status("wireless") === "missing" && ctx.complete) {
       // netifd writes etc/config/wireless on first boot for every radio it finds (wifi config);
       // a whole configuration without one comes from a device without WiFi.
       facts.wifi = known<WifiFacts>(

@@ -157,9 +157,10 @@ export function parseIni(text: string, file: string): IniFile {
 
   for (const p of finished) {
     const parts: LocStr[] = [];
+    // each line carries its own newline, so that every line (even an empty one) starts at its own origin
     p.lines.forEach((l, idx) => {
-      const at = { file, line: l.line };
-      parts.push(LocStr.of(idx === 0 ? l.text : `\n${l.text}`, at));
+      const last = idx === p.lines.length - 1;
+      parts.push(LocStr.of(last ? l.text : `${l.text}\n`, { file, line: l.line }));
     });
     p.option.value = LocStr.concat(parts).trimEnd();
   }

@@ -26,8 +26,8 @@ export interface TagError {
 /**
  * Substitute tags in every value of `tags` (a copy is returned). `lookup` is consulted for a tag
  * that is not one of `tags` (fail2ban's `addrepl`). A value that refers to itself, or a tag
- * replaced more than 25 times in one value, is reported through `onError` and left unfinished,
- * where fail2ban would reject the whole definition.
+ * replaced more than 25 times in one value, is reported through `onError` and substitution stops
+ * there (fail2ban rejects the whole definition).
  */
 export function substituteRecursiveTags(
   input: ReadonlyMap<string, LocStr>,
@@ -46,7 +46,6 @@ export function substituteRecursiveTags(
       if (!orig) continue;
       let value = orig;
       const counts = repCounts.get(tag) ?? new Map<string, number>();
-      let failed = false;
       let m = search(value.text, 0);
       while (m) {
         const rtag = m.name;
@@ -56,8 +55,7 @@ export function substituteRecursiveTags(
         }
         if (rtag === tag || (counts.get(rtag) ?? 1) > MAX_TAG_REPLACE_COUNT) {
           onError({ tag, found: rtag, value });
-          failed = true;
-          break;
+          return tags;
         }
         const repl = tags.get(rtag) ?? lookup(rtag);
         if (repl === undefined) {
@@ -67,20 +65,19 @@ export function substituteRecursiveTags(
         value = value.replaceAll(`<${rtag}>`, repl);
         if (value.length > MAX_VALUE_LENGTH) {
           onError({ tag, found: rtag, value });
-          failed = true;
-          break;
+          return tags;
         }
         counts.set(rtag, (counts.get(rtag) ?? 0) + 1);
         m = search(value.text, m.start);
       }
       if (value.text !== orig.text) {
-        if (!failed && search(value.text, 0)) {
+        if (search(value.text, 0)) {
           repCounts.set(tag, counts);
           again = true;
         }
         tags.set(tag, value);
       }
-      if (failed || !value.text.includes("<")) done.add(tag);
+      if (!value.text.includes("<")) done.add(tag);
     }
     if (!again) break;
   }

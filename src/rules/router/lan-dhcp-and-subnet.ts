@@ -1,7 +1,7 @@
 import type { NetworkFacts } from "../../facts/model.js";
 import { known } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
-import { asRouter, at } from "../case-kit.js";
+import { asRouter, at, iface, withNetwork } from "../case-kit.js";
 import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -47,22 +47,10 @@ export const lanDhcpDisabled: Rule = {
       name: "dhcp on",
       facts: (f) => {
         asRouter(f);
-        f.network = known(
-          {
-            interfaces: [
-              {
-                name: "lan",
-                proto: "static",
-                addresses: ["10.77.3.1/29"],
-                role: "lan",
-                enabled: true,
-                devices: [],
-                at: [],
-              },
-            ],
-            dhcpServers: [{ interface: "lan", enabled: true, at: [at("config dhcp lan")] }],
-          },
-          at("net"),
+        withNetwork(
+          f,
+          [iface("lan", "lan", ["10.77.3.1/29"])],
+          [{ interface: "lan", enabled: true, at: [at("config dhcp lan")] }],
         );
       },
       expect: ["fail"],
@@ -71,22 +59,10 @@ export const lanDhcpDisabled: Rule = {
       name: "dhcp ignored",
       facts: (f) => {
         asRouter(f);
-        f.network = known(
-          {
-            interfaces: [
-              {
-                name: "lan",
-                proto: "static",
-                addresses: [],
-                role: "lan",
-                enabled: true,
-                devices: [],
-                at: [],
-              },
-            ],
-            dhcpServers: [{ interface: "lan", enabled: false, at: [at("ignore 1")] }],
-          },
-          at("net"),
+        withNetwork(
+          f,
+          [iface("lan", "lan", ["10.77.3.1/29"])],
+          [{ interface: "lan", enabled: false, at: [at("ignore 1")] }],
         );
       },
       expect: ["pass"],
@@ -139,23 +115,7 @@ export const lanSubnetNotDefault: Rule = {
       name: "192.168.1.1/24",
       facts: (f) => {
         asRouter(f);
-        f.network = known(
-          {
-            interfaces: [
-              {
-                name: "lan",
-                proto: "static",
-                addresses: ["192.168.1.1/24"],
-                role: "lan",
-                enabled: true,
-                devices: [],
-                at: [at("ipaddr")],
-              },
-            ],
-            dhcpServers: [],
-          },
-          at("net"),
-        );
+        withNetwork(f, [iface("lan", "lan", ["192.168.1.1/24"])]);
       },
       expect: ["fail"],
     },
@@ -163,23 +123,7 @@ export const lanSubnetNotDefault: Rule = {
       name: "10.77.3.1/29",
       facts: (f) => {
         asRouter(f);
-        f.network = known(
-          {
-            interfaces: [
-              {
-                name: "lan",
-                proto: "static",
-                addresses: ["10.77.3.1/29"],
-                role: "lan",
-                enabled: true,
-                devices: [],
-                at: [at("ipaddr")],
-              },
-            ],
-            dhcpServers: [],
-          },
-          at("net"),
-        );
+        withNetwork(f, [iface("lan", "lan", ["10.77.3.1/29"])]);
       },
       expect: ["pass"],
     },

@@ -1,5 +1,5 @@
 import { known, unknown } from "../../facts/value.js";
-import { asRouter, at } from "../case-kit.js";
+import { asRouter, withPolicy } from "../case-kit.js";
 import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
 import type { Rule } from "../types.js";
 
@@ -66,16 +66,7 @@ export const passwordPolicyStrength: Rule = {
       name: "rutos default 8 chars",
       facts: (f) => {
         asRouter(f);
-        f.passwordPolicy = known(
-          {
-            minLength: 8,
-            requireDigits: true,
-            requireMixedCase: true,
-            requireSymbols: true,
-            maxAgeDays: 0,
-          },
-          at("password_length 8"),
-        );
+        withPolicy(f, { minLength: 8 });
       },
       expect: ["fail"],
     },
@@ -83,16 +74,7 @@ export const passwordPolicyStrength: Rule = {
       name: "15 chars all classes",
       facts: (f) => {
         asRouter(f);
-        f.passwordPolicy = known(
-          {
-            minLength: 16,
-            requireDigits: true,
-            requireMixedCase: true,
-            requireSymbols: true,
-            maxAgeDays: 90,
-          },
-          at("password_length 16"),
-        );
+        withPolicy(f, { minLength: 16, maxAgeDays: 90 });
       },
       expect: ["pass"],
     },

@@ -1,5 +1,5 @@
 import { known } from "../../facts/value.js";
-import { asRouter, at } from "../case-kit.js";
+import { asRouter, withPolicy } from "../case-kit.js";
 import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
 import type { Rule } from "../types.js";
 
@@ -47,16 +47,7 @@ export const passwordRotation: Rule = {
       name: "never",
       facts: (f) => {
         asRouter(f);
-        f.passwordPolicy = known(
-          {
-            minLength: 8,
-            requireDigits: true,
-            requireMixedCase: true,
-            requireSymbols: true,
-            maxAgeDays: 0,
-          },
-          at("lifetime 0"),
-        );
+        withPolicy(f, { maxAgeDays: 0 });
       },
       expect: ["fail"],
     },
@@ -64,16 +55,7 @@ export const passwordRotation: Rule = {
       name: "180 days",
       facts: (f) => {
         asRouter(f);
-        f.passwordPolicy = known(
-          {
-            minLength: 8,
-            requireDigits: true,
-            requireMixedCase: true,
-            requireSymbols: true,
-            maxAgeDays: 180,
-          },
-          at("lifetime 180"),
-        );
+        withPolicy(f, { maxAgeDays: 180 });
       },
       expect: ["pass"],
     },

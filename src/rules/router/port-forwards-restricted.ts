@@ -1,7 +1,7 @@
 import { formatPorts } from "../../extract/router/ports.js";
 import { known } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
-import { asRouter, at, firewall, tcp } from "../case-kit.js";
+import { asRouter, at, firewall, forward } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -67,25 +67,7 @@ export const portForwardsRestricted: Rule = {
       name: "open forward",
       facts: (f) => {
         asRouter(f);
-        f.firewall = known(
-          firewall({
-            forwards: [
-              {
-                name: "cam",
-                enabled: true,
-                src: "wan",
-                srcIps: [],
-                protocols: ["tcp"],
-                externalPorts: [tcp(8554)],
-                internalHost: "192.168.1.20",
-                internalPorts: [tcp(554)],
-                isDmz: false,
-                at: [at("redirect")],
-              },
-            ],
-          }),
-          at("fw"),
-        );
+        f.firewall = known(firewall({ forwards: [forward()] }), at("fw"));
       },
       expect: ["fail"],
     },
@@ -94,22 +76,7 @@ export const portForwardsRestricted: Rule = {
       facts: (f) => {
         asRouter(f);
         f.firewall = known(
-          firewall({
-            forwards: [
-              {
-                name: "cam",
-                enabled: true,
-                src: "wan",
-                srcIps: ["203.0.113.9"],
-                protocols: ["tcp"],
-                externalPorts: [tcp(8554)],
-                internalHost: "192.168.1.20",
-                internalPorts: [tcp(554)],
-                isDmz: false,
-                at: [at("redirect")],
-              },
-            ],
-          }),
+          firewall({ forwards: [forward({ srcIps: ["203.0.113.9"] })] }),
           at("fw"),
         );
       },
@@ -122,18 +89,13 @@ export const portForwardsRestricted: Rule = {
         f.firewall = known(
           firewall({
             forwards: [
-              {
+              forward({
                 name: "dmz",
-                enabled: true,
-                src: "wan",
-                srcIps: [],
                 protocols: ["all"],
                 externalPorts: [],
-                internalHost: "192.168.1.20",
                 internalPorts: [],
                 isDmz: true,
-                at: [at("redirect")],
-              },
+              }),
             ],
           }),
           at("fw"),

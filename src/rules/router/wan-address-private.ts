@@ -1,6 +1,6 @@
 import { isPublicAddress } from "../../facts/address.js";
 import { known } from "../../facts/value.js";
-import { asRouter, at } from "../case-kit.js";
+import { asRouter, iface, withNetwork } from "../case-kit.js";
 import { fail, pass, undecided, unknownFrom } from "../outcome.js";
 import type { Finding, Rule } from "../types.js";
 
@@ -67,23 +67,7 @@ export const wanAddressPrivate: Rule = {
       name: "static public",
       facts: (f) => {
         asRouter(f);
-        f.network = known(
-          {
-            interfaces: [
-              {
-                name: "wan",
-                proto: "static",
-                addresses: ["198.51.100.20/24"],
-                role: "wan",
-                enabled: true,
-                devices: [],
-                at: [at("ipaddr")],
-              },
-            ],
-            dhcpServers: [],
-          },
-          at("net"),
-        );
+        withNetwork(f, [iface("wan", "wan", ["198.51.100.20/24"])]);
       },
       expect: ["fail"],
     },
@@ -91,23 +75,7 @@ export const wanAddressPrivate: Rule = {
       name: "static private",
       facts: (f) => {
         asRouter(f);
-        f.network = known(
-          {
-            interfaces: [
-              {
-                name: "wan",
-                proto: "static",
-                addresses: ["10.64.0.2/30"],
-                role: "wan",
-                enabled: true,
-                devices: [],
-                at: [at("ipaddr")],
-              },
-            ],
-            dhcpServers: [],
-          },
-          at("net"),
-        );
+        withNetwork(f, [iface("wan", "wan", ["10.64.0.2/30"])]);
       },
       expect: ["pass"],
     },
@@ -115,23 +83,7 @@ export const wanAddressPrivate: Rule = {
       name: "dhcp",
       facts: (f) => {
         asRouter(f);
-        f.network = known(
-          {
-            interfaces: [
-              {
-                name: "wan",
-                proto: "dhcp",
-                addresses: [],
-                role: "wan",
-                enabled: true,
-                devices: [],
-                at: [at("proto dhcp")],
-              },
-            ],
-            dhcpServers: [],
-          },
-          at("net"),
-        );
+        withNetwork(f, [iface("wan", "wan")]);
       },
       expect: ["unknown"],
     },
