@@ -45,7 +45,13 @@ describe("fail2ban configuration layering and includes", () => {
 
   it("follows [INCLUDES] before/after relative to the including file, each with its .local", () => {
     const fs = memoryFs({
-      "filter.d/common.conf": lines("[INCLUDES]", "after = common.local", "[DEFAULT]", "_daemon = \\S*", "x = common"),
+      "filter.d/common.conf": lines(
+        "[INCLUDES]",
+        "after = common.local",
+        "[DEFAULT]",
+        "_daemon = \\S*",
+        "x = common",
+      ),
       "filter.d/common.local": lines("[DEFAULT]", "x = common.local"),
       "filter.d/extra.conf": lines("[Definition]", "failregex = from extra"),
       "filter.d/f.conf": lines(
@@ -76,13 +82,30 @@ describe("fail2ban configuration layering and includes", () => {
 
   it("reports a missing include at its line, skips a missing .local silently, stops include loops", () => {
     const fs = memoryFs({
-      "a.conf": lines("[INCLUDES]", "before = b.conf", "           missing.conf", "after = opt.local", "[DEFAULT]", "a = 1"),
+      "a.conf": lines(
+        "[INCLUDES]",
+        "before = b.conf",
+        "           missing.conf",
+        "after = opt.local",
+        "[DEFAULT]",
+        "a = 1",
+      ),
       "b.conf": lines("[INCLUDES]", "before = a.conf", "[DEFAULT]", "b = 1"),
     });
     const cfg = readConfigFiles(fs, ["a.conf"]);
     expect(cfg.diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", file: "b.conf", line: 2, message: expect.stringContaining("include loop") }),
-      expect.objectContaining({ severity: "warning", file: "a.conf", line: 3, message: expect.stringContaining("missing.conf") }),
+      expect.objectContaining({
+        severity: "warning",
+        file: "b.conf",
+        line: 2,
+        message: expect.stringContaining("include loop"),
+      }),
+      expect.objectContaining({
+        severity: "warning",
+        file: "a.conf",
+        line: 3,
+        message: expect.stringContaining("missing.conf"),
+      }),
     ]);
     expect(cfg.files).toEqual(["b.conf", "a.conf"]);
     expect(value(cfg, "DEFAULT", "b").text).toBe("1");
@@ -90,7 +113,12 @@ describe("fail2ban configuration layering and includes", () => {
 
   it("maps absolute includes below the configuration path into the tree", () => {
     const fs = memoryFs({
-      "jail.conf": lines("[INCLUDES]", "before = /etc/fail2ban/paths.conf", "[j]", "logpath = %(log)s"),
+      "jail.conf": lines(
+        "[INCLUDES]",
+        "before = /etc/fail2ban/paths.conf",
+        "[j]",
+        "logpath = %(log)s",
+      ),
       "paths.conf": lines("[DEFAULT]", "log = /var/log/x"),
     });
     const cfg = readConfig(fs, "jail");
@@ -103,7 +131,9 @@ describe("fail2ban configuration layering and includes", () => {
 
   it("merges conditional sections as suffixed options", () => {
     const cfg = readConfigFiles(
-      memoryFs({ "a.conf": lines("[Init]", "chain = INPUT", "[Init?family=inet6]", "chain = INPUT6") }),
+      memoryFs({
+        "a.conf": lines("[Init]", "chain = INPUT", "[Init?family=inet6]", "chain = INPUT6"),
+      }),
       ["a.conf"],
     );
     expect(cfg.options("Init")).toEqual(["chain", "chain?family=inet6"]);
@@ -111,7 +141,9 @@ describe("fail2ban configuration layering and includes", () => {
 
   it("reports a missing configuration", () => {
     const cfg = readConfig(memoryFs({}), "jail");
-    expect(cfg.diagnostics).toEqual([expect.objectContaining({ severity: "error", file: "jail.conf", line: 0 })]);
+    expect(cfg.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", file: "jail.conf", line: 0 }),
+    ]);
   });
 });
 
@@ -123,7 +155,7 @@ describe("fail2ban interpolation", () => {
       "[DEFAULT]", // 3
       "port = 0:65535", // 4
       "banaction = iptables", // 5
-      "action_ = %(banaction)s[name=%(__name__)s, port=\"%(port)s\"]", // 6
+      'action_ = %(banaction)s[name=%(__name__)s, port="%(port)s"]', // 6
       "action = %(action_)s", // 7
       "filter = %(__name__)s[mode=%(mode)s]", // 8
       "mode = normal", // 9
@@ -137,7 +169,11 @@ describe("fail2ban interpolation", () => {
       "other = %(sshd/port)s and %(nosuch/port)s", // 17
       "own = %(asterisk/mode)s", // 18
     ),
-    "paths.conf": lines("[DEFAULT]", "syslog_authpriv = /var/log/auth.log", "sshd_log = %(syslog_authpriv)s"),
+    "paths.conf": lines(
+      "[DEFAULT]",
+      "syslog_authpriv = /var/log/auth.log",
+      "sshd_log = %(syslog_authpriv)s",
+    ),
     "jail.local": lines(
       "[sshd]", // 1
       "port = %(known/port)s,2222", // 2
@@ -170,7 +206,12 @@ describe("fail2ban interpolation", () => {
     const other = value(cfg, "asterisk", "other");
     expect(other.r.status).toBe("error");
     expect(other.diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: "jail.conf", line: 17, message: expect.stringContaining("%(nosuch/port)s") }),
+      expect.objectContaining({
+        severity: "error",
+        file: "jail.conf",
+        line: 17,
+        message: expect.stringContaining("%(nosuch/port)s"),
+      }),
     ]);
   });
 
@@ -198,14 +239,32 @@ describe("fail2ban interpolation", () => {
     const a = get("a");
     expect(a.r.status).toBe("error");
     expect(a.diagnostics).toEqual([
-      expect.objectContaining({ file: "jail.conf", line: 4, message: expect.stringContaining("a -> b -> a") }),
+      expect.objectContaining({
+        file: "jail.conf",
+        line: 4,
+        message: expect.stringContaining("a -> b -> a"),
+      }),
     ]);
-    expect(get("self").diagnostics[0]).toMatchObject({ line: 5, message: expect.stringContaining("self -> self") });
-    expect(get("missing").diagnostics[0]).toMatchObject({ line: 7, message: expect.stringContaining("%(nope)s") });
-    expect(get("pct").diagnostics[0]).toMatchObject({ line: 8, message: expect.stringContaining("'%' must be followed") });
-    expect(get("unclosed").diagnostics[0]).toMatchObject({ line: 9, message: expect.stringContaining("bad interpolation") });
+    expect(get("self").diagnostics[0]).toMatchObject({
+      line: 5,
+      message: expect.stringContaining("self -> self"),
+    });
+    expect(get("missing").diagnostics[0]).toMatchObject({
+      line: 7,
+      message: expect.stringContaining("%(nope)s"),
+    });
+    expect(get("pct").diagnostics[0]).toMatchObject({
+      line: 8,
+      message: expect.stringContaining("'%' must be followed"),
+    });
+    expect(get("unclosed").diagnostics[0]).toMatchObject({
+      line: 9,
+      message: expect.stringContaining("bad interpolation"),
+    });
     // configparser gives up beyond 10 levels of nesting even without a loop
-    expect(get("d0").diagnostics[0]).toMatchObject({ message: expect.stringContaining("deeper than 10") });
+    expect(get("d0").diagnostics[0]).toMatchObject({
+      message: expect.stringContaining("deeper than 10"),
+    });
     expect(get("d5b").text).toBe("end");
   });
 });

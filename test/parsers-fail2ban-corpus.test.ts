@@ -20,7 +20,12 @@ const counts = (d: Fail2banDiagnostic[]) => ({
   info: d.filter((x) => x.severity === "info").length,
 });
 /** Files only ever included by filters (`before = common.conf`), not filters themselves. */
-const INCLUDE_ONLY = ["common.conf", "apache-common.conf", "nginx-error-common.conf", "selinux-common.conf"];
+const INCLUDE_ONLY = [
+  "common.conf",
+  "apache-common.conf",
+  "nginx-error-common.conf",
+  "selinux-common.conf",
+];
 
 describeCorpus("fail2ban configuration files", () => {
   it("parses every jail, paths, filter and action file without a diagnostic", () => {
@@ -60,7 +65,10 @@ describeCorpus("fail2ban configuration files", () => {
       const name = basename(file, ".conf");
       if (INCLUDE_ONLY.includes(basename(file))) {
         // read as what they are: included files, with no problem of their own
-        expect([name, readConfig(diskFs(corpusPath(STOCK)), `filter.d/${name}`).diagnostics]).toEqual([name, []]);
+        expect([
+          name,
+          readConfig(diskFs(corpusPath(STOCK)), `filter.d/${name}`).diagnostics,
+        ]).toEqual([name, []]);
         continue;
       }
       const def = loadFilterDefinition(file);
@@ -78,7 +86,10 @@ describeCorpus("fail2ban configuration files", () => {
   it("resolves sshd's modes and its journal variant as fail2ban does", () => {
     const fs = diskFs(corpusPath(STOCK));
     const normal = readFilter(fs, "sshd", { params: { mode: "normal" } });
-    const aggressive = readFilter(fs, "sshd", { params: { mode: "aggressive" }, backend: "systemd" });
+    const aggressive = readFilter(fs, "sshd", {
+      params: { mode: "aggressive" },
+      backend: "systemd",
+    });
     expect(errors(normal.diagnostics)).toEqual([]);
     expect(errors(aggressive.diagnostics)).toEqual([]);
     expect(normal.failregex).toHaveLength(22);
@@ -109,9 +120,14 @@ describeCorpus("fail2ban configuration files", () => {
     const sshd = r.jails.find((j) => j.name === "sshd");
     expect(sshd?.headers).toEqual([{ file: "jail.conf", line: 271 }]);
     expect(sshd?.enabled).toMatchObject({ value: false, at: { file: "jail.conf", line: 158 } });
-    expect(sshd?.filter).toMatchObject({ value: { name: "sshd", options: { mode: "normal" } }, at: { file: "jail.conf", line: 167 } });
+    expect(sshd?.filter).toMatchObject({
+      value: { name: "sshd", options: { mode: "normal" } },
+      at: { file: "jail.conf", line: 167 },
+    });
     expect(sshd?.port).toMatchObject({ value: "ssh", at: { file: "jail.conf", line: 277 } });
-    expect(sshd?.logpath).toEqual([{ path: "/var/log/auth.log", tail: false, at: { file: "paths-common.conf", line: 21 } }]);
+    expect(sshd?.logpath).toEqual([
+      { path: "/var/log/auth.log", tail: false, at: { file: "paths-common.conf", line: 21 } },
+    ]);
     expect(sshd?.options.get("logpath")?.sources).toEqual([
       { file: "jail.conf", line: 278 },
       { file: "paths-common.conf", line: 21 },
@@ -120,8 +136,16 @@ describeCorpus("fail2ban configuration files", () => {
     expect(sshd?.backend.sources).toContainEqual({ file: "paths-debian.conf", line: 15 });
     expect(sshd?.logpathIgnored).toBe(true);
     expect(sshd?.maxretry).toMatchObject({ value: 5, at: { file: "jail.conf", line: 110 } });
-    expect(sshd?.findtime).toMatchObject({ value: 600, text: "10m", at: { file: "jail.conf", line: 107 } });
-    expect(sshd?.bantime).toMatchObject({ value: 600, text: "10m", at: { file: "jail.conf", line: 103 } });
+    expect(sshd?.findtime).toMatchObject({
+      value: 600,
+      text: "10m",
+      at: { file: "jail.conf", line: 107 },
+    });
+    expect(sshd?.bantime).toMatchObject({
+      value: 600,
+      text: "10m",
+      at: { file: "jail.conf", line: 103 },
+    });
     expect(sshd?.bantimeIncrement).toBeUndefined();
     expect(sshd?.ignoreip).toEqual([]);
     expect(sshd?.actions.map((a) => [a.name, a.options])).toEqual([
@@ -130,8 +154,14 @@ describeCorpus("fail2ban configuration files", () => {
 
     const asterisk = r.jails.find((j) => j.name === "asterisk");
     expect(asterisk?.headers).toEqual([{ file: "jail.conf", line: 757 }]);
-    expect(asterisk?.filter?.value).toMatchObject({ name: "asterisk", options: { mode: "normal" } });
-    expect(asterisk?.port).toMatchObject({ value: "5060,5061", at: { file: "jail.conf", line: 759 } });
+    expect(asterisk?.filter?.value).toMatchObject({
+      name: "asterisk",
+      options: { mode: "normal" },
+    });
+    expect(asterisk?.port).toMatchObject({
+      value: "5060,5061",
+      at: { file: "jail.conf", line: 759 },
+    });
     expect(asterisk?.logpath).toEqual([
       { path: "/var/log/asterisk/messages", tail: false, at: { file: "jail.conf", line: 762 } },
     ]);
@@ -141,8 +171,16 @@ describeCorpus("fail2ban configuration files", () => {
     expect(asterisk?.findtime?.value).toBe(600);
     expect(asterisk?.bantime?.value).toBe(600);
     expect(asterisk?.actions.map((a) => [a.name, a.options, a.optionsAt.protocol?.line])).toEqual([
-      ["nftables", { port: "5060,5061", protocol: "tcp", chain: "<known/chain>", name: "asterisk-tcp" }, 760],
-      ["nftables", { port: "5060,5061", protocol: "udp", chain: "<known/chain>", name: "asterisk-udp" }, 761],
+      [
+        "nftables",
+        { port: "5060,5061", protocol: "tcp", chain: "<known/chain>", name: "asterisk-tcp" },
+        760,
+      ],
+      [
+        "nftables",
+        { port: "5060,5061", protocol: "udp", chain: "<known/chain>", name: "asterisk-udp" },
+        761,
+      ],
     ]);
 
     const mysql = r.jails.find((j) => j.name === "mysqld-auth");
@@ -180,7 +218,13 @@ describeCorpus("fail2ban configuration files", () => {
         "asterisk-wazo",
         true,
         "asterisk-wazo",
-        [{ path: "/var/log/asterisk/fail2ban", tail: false, at: { file: "jail.d/wazo.conf", line: 6 } }],
+        [
+          {
+            path: "/var/log/asterisk/fail2ban",
+            tail: false,
+            at: { file: "jail.d/wazo.conf", line: 6 },
+          },
+        ],
         15,
         3600,
         [["iptables", { name: "ASTERISK", port: "sip", protocol: "udp" }]],
@@ -190,7 +234,13 @@ describeCorpus("fail2ban configuration files", () => {
         "wazo-provd",
         true,
         "wazo-provd",
-        [{ path: "/var/log/wazo-provd-fail2ban.log", tail: false, at: { file: "jail.d/wazo.conf", line: 15 } }],
+        [
+          {
+            path: "/var/log/wazo-provd-fail2ban.log",
+            tail: false,
+            at: { file: "jail.d/wazo.conf", line: 15 },
+          },
+        ],
         10,
         600,
         [["iptables-allports", { name: "wazo-provd", protocol: "all" }]],
@@ -209,7 +259,10 @@ describeCorpus("fail2ban configuration files", () => {
     ]);
     expect(installed.diagnostics).toEqual([]);
     expect(installed.jails).toHaveLength(101);
-    expect(installed.jails.filter((j) => j.enabled.value).map((j) => j.name)).toEqual(["asterisk-wazo", "wazo-provd"]);
+    expect(installed.jails.filter((j) => j.enabled.value).map((j) => j.name)).toEqual([
+      "asterisk-wazo",
+      "wazo-provd",
+    ]);
     const sshd = installed.jails.find((j) => j.name === "sshd");
     expect(sshd?.backend.sources).toEqual([
       { file: "jail.conf", line: 279 },
@@ -268,16 +321,27 @@ describeCorpus("fail2ban configuration files", () => {
       withFilters: true,
     });
     expect(counts(checked.diagnostics)).toEqual({ error: 10, warning: 0, info: 0 });
-    expect(errors(checked.diagnostics).map((d) => [d.message.replace(/\].*/, "]"), d.file, d.line])).toEqual([
-      ...["badbots", "noscript", "overflows", "nohome", "botsearch", "fakegooglebot", "modsecurity", "shellshock"].map(
-        (n) => [`[apache-${n}]`, "jail.conf", 167],
-      ),
+    expect(
+      errors(checked.diagnostics).map((d) => [d.message.replace(/\].*/, "]"), d.file, d.line]),
+    ).toEqual([
+      ...[
+        "badbots",
+        "noscript",
+        "overflows",
+        "nohome",
+        "botsearch",
+        "fakegooglebot",
+        "modsecurity",
+        "shellshock",
+      ].map((n) => [`[apache-${n}]`, "jail.conf", 167]),
       ["[postfix]", "jail.conf", 167],
       ["[postfix-sasl]", "jail.conf", 678],
     ]);
     const ami = checked.jails.find((j) => j.name === "asterisk-ami")?.filterDefinition;
     expect(ami?.files).toEqual(["filter.d/common.conf", "filter.d/asterisk-ami.conf"]);
-    expect(ami?.failregex.map((l) => l.at)).toEqual([{ file: "filter.d/asterisk-ami.conf", line: 21 }]);
+    expect(ami?.failregex.map((l) => l.at)).toEqual([
+      { file: "filter.d/asterisk-ami.conf", line: 21 },
+    ]);
   });
 
   it("resolves Issabel's and Wazo's own filters, and says why Issabel's need the stock common.conf", () => {

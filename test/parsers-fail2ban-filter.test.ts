@@ -42,7 +42,17 @@ const fs = memoryFs({
     "[Init]", // 18
     "maxlines = 5", // 19
   ),
-  "filter.d/demo.local": lines("[Definition]", "ignoreregex = %(known/ignoreregex)s", "              ^Trusted"),
+  "filter.d/demo.local": lines(
+    "[Definition]",
+    "ignoreregex = %(known/ignoreregex)s",
+    "              ^Trusted",
+  ),
+  "filter.d/tagged.conf": lines("[Definition]", "failregex = ^A <HOST>$"),
+  "filter.d/tagged.local": lines(
+    "[Definition]",
+    "failregex = <known/failregex>",
+    "            ^B <HOST>$",
+  ),
   "filter.d/loop.conf": lines("[Definition]", "a = <b>", "b = <a>x", "failregex = <a>"),
   "filter.d/empty.conf": lines("# nothing here"),
 });
@@ -51,7 +61,11 @@ describe("fail2ban filter resolution", () => {
   it("resolves includes, interpolation and tags, one located line per regex", () => {
     const def = readFilter(fs, "demo");
     expect(def.diagnostics).toEqual([]);
-    expect(def.files).toEqual(["filter.d/common.conf", "filter.d/demo.conf", "filter.d/demo.local"]);
+    expect(def.files).toEqual([
+      "filter.d/common.conf",
+      "filter.d/demo.conf",
+      "filter.d/demo.local",
+    ]);
     expect(def.failregex).toEqual([
       {
         text: "^Failed password for <F-USER>\\S+</F-USER> from <HOST>(?: \\[preauth\\])?\\s*$",
@@ -81,7 +95,9 @@ describe("fail2ban filter resolution", () => {
     expect(def.maxlines?.value).toBe(5);
     expect(def.maxlines?.at).toEqual({ file: "filter.d/demo.conf", line: 19 });
     expect(def.options.get("known/maxlines")?.value).toBe("5");
-    expect(def.journalmatch.map((l) => l.text)).toEqual(["_SYSTEMD_UNIT=demo.service + _COMM=demod"]);
+    expect(def.journalmatch.map((l) => l.text)).toEqual([
+      "_SYSTEMD_UNIT=demo.service + _COMM=demod",
+    ]);
     expect(def.mode?.value).toBe("normal");
   });
 
@@ -97,10 +113,23 @@ describe("fail2ban filter resolution", () => {
     expect(def.datepattern?.value).toBe("{^LN-BEG}");
   });
 
+  it("resolves <known/option> tags to the value a .local overrides", () => {
+    const def = readFilter(fs, "tagged");
+    expect(def.diagnostics).toEqual([]);
+    expect(def.failregex).toEqual([
+      { text: "^A <HOST>$", at: { file: "filter.d/tagged.conf", line: 2 } },
+      { text: "^B <HOST>$", at: { file: "filter.d/tagged.local", line: 3 } },
+    ]);
+  });
+
   it("reports tags that refer back to themselves", () => {
     const def = readFilter(fs, "loop");
     expect(def.diagnostics.filter((d) => d.severity === "error")).toEqual([
-      expect.objectContaining({ file: "filter.d/loop.conf", line: 3, message: expect.stringContaining("tag <a>") }),
+      expect.objectContaining({
+        file: "filter.d/loop.conf",
+        line: 3,
+        message: expect.stringContaining("tag <a>"),
+      }),
     ]);
   });
 
@@ -109,8 +138,16 @@ describe("fail2ban filter resolution", () => {
       expect.objectContaining({ severity: "error", file: "filter.d/nope.conf", line: 0 }),
     ]);
     expect(readFilter(fs, "empty").diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: "filter.d/empty.conf", line: 1, message: expect.stringContaining("[Definition]") }),
-      expect.objectContaining({ severity: "info", message: expect.stringContaining("no failregex") }),
+      expect.objectContaining({
+        severity: "error",
+        file: "filter.d/empty.conf",
+        line: 1,
+        message: expect.stringContaining("[Definition]"),
+      }),
+      expect.objectContaining({
+        severity: "info",
+        message: expect.stringContaining("no failregex"),
+      }),
     ]);
   });
 });

@@ -10,7 +10,14 @@ const opt = (text: string, section: string, name: string) => {
 describe("fail2ban INI reader (configparser dialect)", () => {
   it("reads sections, '=' and ':' options, lower-cases names, keeps section case", () => {
     const f = parse(
-      ["[DEFAULT]", "BanTime = 10m", "[sshd]", "port: ssh", "logpath=/var/log/auth.log", "journalmatch = _SYSTEMD_UNIT=sshd.service"].join("\n"),
+      [
+        "[DEFAULT]",
+        "BanTime = 10m",
+        "[sshd]",
+        "port: ssh",
+        "logpath=/var/log/auth.log",
+        "journalmatch = _SYSTEMD_UNIT=sshd.service",
+      ].join("\n"),
     );
     expect(f.diagnostics).toEqual([]);
     expect(f.defaults.get("bantime")?.value.text).toBe("10m");

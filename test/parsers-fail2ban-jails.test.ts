@@ -17,7 +17,7 @@ const fs = memoryFs({
     "port = 0:65535", // 9
     "mode = normal", // 10
     "filter = %(__name__)s[mode=%(mode)s]", // 11
-    "action_ = %(banaction)s[port=\"%(port)s\", protocol=\"%(protocol)s\"]", // 12
+    'action_ = %(banaction)s[port="%(port)s", protocol="%(protocol)s"]', // 12
     "action = %(action_)s", // 13
     "enabled = false", // 14
     "[sshd]", // 15
@@ -26,7 +26,7 @@ const fs = memoryFs({
     "[asterisk]", // 18
     "port = 5060,5061", // 19
     "action = %(action_)s[name=%(__name__)s-tcp]", // 20
-    "         %(banaction)s[name=%(__name__)s-udp, protocol=\"udp\"]", // 21
+    '         %(banaction)s[name=%(__name__)s-udp, protocol="udp"]', // 21
     "         sendmail-whois", // 22
     "logpath = /var/log/asterisk/messages", // 23
     "          /var/log/asterisk/full tail", // 24
@@ -84,7 +84,9 @@ describe("fail2ban jails", () => {
     expect(sshd.filter?.at).toEqual({ file: "jail.conf", line: 11 });
     expect(sshd.backend.value).toBe("systemd");
     expect(sshd.logpathIgnored).toBe(true);
-    expect(sshd.logpath).toEqual([{ path: "/var/log/auth.log", tail: false, at: { file: "jail.conf", line: 17 } }]);
+    expect(sshd.logpath).toEqual([
+      { path: "/var/log/auth.log", tail: false, at: { file: "jail.conf", line: 17 } },
+    ]);
     expect(sshd.port?.value).toBe("ssh");
     expect(sshd.maxretry).toMatchObject({ value: 5, at: { file: "jail.conf", line: 5 } });
     expect(sshd.bantime).toMatchObject({ value: 600, text: "10m" });
@@ -99,7 +101,9 @@ describe("fail2ban jails", () => {
   });
 
   it("splits ignoreip into classified entries, each at its own line", () => {
-    expect(jail("sshd").ignoreip.map((e) => [e.entry, e.kind, e.scope, e.public, e.at.line])).toEqual([
+    expect(
+      jail("sshd").ignoreip.map((e) => [e.entry, e.kind, e.scope, e.public, e.at.line]),
+    ).toEqual([
       ["127.0.0.1", "address", "loopback", false, 5],
       ["203.0.113.7", "address", "documentation", false, 6],
       ["198.51.100.0/24", "cidr", "documentation", false, 6],
@@ -147,6 +151,65 @@ describe("fail2ban jails", () => {
     expect(of("lazy")).toEqual([
       ["warning", "jail.d/local.conf", 17],
       ["warning", "jail.d/local.conf", 18],
+    ]);
+  });
+});
+
+describe("fail2ban jails with their filters", () => {
+  const tree = memoryFs({
+    "jail.conf": lines(
+      "[DEFAULT]", // 1
+      "filter = %(__name__)s[mode=%(mode)s]", // 2
+      "mode = normal", // 3
+      "action = drop", // 4
+      "[demo]", // 5
+      "enabled = true", // 6
+      "logpath = /var/log/demo.log", // 7
+      "failregex = %(known/failregex)s", // 8
+      "            ^Extra from <HOST>$", // 9
+      "[other]", // 10
+      "enabled = true", // 11
+      "filter = demo[mode=extra]", // 12
+      "logpath = /var/log/demo.log", // 13
+      "[gone]", // 14
+      "enabled = true", // 15
+      "logpath = /var/log/gone.log", // 16
+    ),
+    "filter.d/demo.conf": lines(
+      "[Definition]", // 1
+      "failregex = ^Failed from <HOST>$", // 2
+      "            <mdre-<mode>>", // 3
+      "mdre-normal =", // 4
+      "mdre-extra = ^Odd from <HOST>$", // 5
+      "ignoreregex = ^ok$", // 6
+    ),
+  });
+  const result = loadJails(tree, { withFilters: true });
+  const jail = (name: string) => result.jails.find((j) => j.name === name);
+
+  it("lets a jail extend its filter's failregex through %(known/failregex)s", () => {
+    expect(jail("demo")?.filterDefinition?.failregex).toEqual([
+      { text: "^Failed from <HOST>$", at: { file: "filter.d/demo.conf", line: 2 } },
+      { text: "^Extra from <HOST>$", at: { file: "jail.conf", line: 9 } },
+    ]);
+    expect(jail("demo")?.filterDefinition?.ignoreregex.map((l) => l.text)).toEqual(["^ok$"]);
+  });
+
+  it("passes the jail's filter parameters", () => {
+    expect(jail("other")?.filterDefinition?.failregex.map((l) => l.text)).toEqual([
+      "^Failed from <HOST>$",
+      "^Odd from <HOST>$",
+    ]);
+  });
+
+  it("locates a missing filter at the jail's filter option", () => {
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "error",
+        file: "jail.conf",
+        line: 2,
+        message: expect.stringContaining("[gone] filter 'gone' not found"),
+      }),
     ]);
   });
 });

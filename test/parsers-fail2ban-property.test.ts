@@ -55,7 +55,16 @@ const SEED: Record<string, string> = {
   ),
 };
 
-const ALPHABET = [..."[]=:%()s<>/#; \t\n\r,\"'ab1", "%(", ")s", "\n  ", "[DEFAULT]\n", "[INCLUDES]\nbefore = ", "<mode>", "%%"];
+const ALPHABET = [
+  ..."[]=:%()s<>/#; \t\n\r,\"'ab1",
+  "%(",
+  ")s",
+  "\n  ",
+  "[DEFAULT]\n",
+  "[INCLUDES]\nbefore = ",
+  "<mode>",
+  "%%",
+];
 
 interface Mutation {
   at: number;
@@ -158,11 +167,14 @@ describeCorpus("fail2ban reader on mutated corpus files", () => {
     };
     const file = fc.constantFrom(...Object.keys(base));
     fc.assert(
-      fc.property(fc.array(fc.tuple(file, fc.array(mutation, { maxLength: 4 })), { maxLength: 3 }), (muts) => {
-        const files = { ...base };
-        for (const [name, m] of muts) files[name] = mutate(files[name] ?? "", m);
-        checkTree(files, "sshd");
-      }),
+      fc.property(
+        fc.array(fc.tuple(file, fc.array(mutation, { maxLength: 4 })), { maxLength: 3 }),
+        (muts) => {
+          const files = { ...base };
+          for (const [name, m] of muts) files[name] = mutate(files[name] ?? "", m);
+          checkTree(files, "sshd");
+        },
+      ),
       { numRuns: 40 },
     );
   });

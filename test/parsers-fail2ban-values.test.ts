@@ -39,12 +39,19 @@ describe("fail2ban value grammars", () => {
       ["10 m m", 36000],
       ["10 minutes please", undefined],
     ];
-    for (const [text, seconds] of cases) expect([text, parseDuration(text)]).toEqual([text, seconds]);
+    for (const [text, seconds] of cases)
+      expect([text, parseDuration(text)]).toEqual([text, seconds]);
   });
 
   it("parses booleans and integers like fail2ban", () => {
     expect(["1", "on", "TRUE", "yes"].map(parseBool)).toEqual([true, true, true, true]);
-    expect(["0", "false", "y", "enabled", " true"].map(parseBool)).toEqual([false, false, false, false, false]);
+    expect(["0", "false", "y", "enabled", " true"].map(parseBool)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
     expect(["5", " 5 ", "+5", "1_000", "5.0", "0x10", ""].map(parseInteger)).toEqual([
       5,
       5,
@@ -57,7 +64,11 @@ describe("fail2ban value grammars", () => {
   });
 
   it("extracts name[options] with quoted values and several option groups", () => {
-    const r = extractOptions(ls('nftables[port="80,443", protocol=tcp, chain=\'<known/chain>\'][name=web, protocol="udp"]'));
+    const r = extractOptions(
+      ls(
+        'nftables[port="80,443", protocol=tcp, chain=\'<known/chain>\'][name=web, protocol="udp"]',
+      ),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.name.text).toBe("nftables");
@@ -69,8 +80,14 @@ describe("fail2ban value grammars", () => {
     });
     expect(extractOptions(ls("sshd")).ok).toBe(true);
     expect(extractOptions(ls("[mode=x]"))).toMatchObject({ ok: false });
-    expect(extractOptions(ls('a[p="x" y]'))).toMatchObject({ ok: false, message: expect.stringContaining("after option 'p'") });
-    expect(extractOptions(ls("a[=x]"))).toMatchObject({ ok: false, message: expect.stringContaining("expected option") });
+    expect(extractOptions(ls('a[p="x" y]'))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("after option 'p'"),
+    });
+    expect(extractOptions(ls("a[=x]"))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining("expected option"),
+    });
   });
 
   it("splits actions like helpers.splitWithOptions", () => {
@@ -94,7 +111,10 @@ describe("fail2ban value grammars", () => {
   });
 
   it("splits word lists on blanks and commas, keeping each word's line", () => {
-    const v = LocStr.concat([ls("127.0.0.1, ::1\n"), LocStr.of("10.0.0.0/8", { file: "t", line: 2 })]);
+    const v = LocStr.concat([
+      ls("127.0.0.1, ::1\n"),
+      LocStr.of("10.0.0.0/8", { file: "t", line: 2 }),
+    ]);
     expect(splitWords(v).map((w) => [w.text, w.originAt(0).line])).toEqual([
       ["127.0.0.1", 1],
       ["::1", 1],

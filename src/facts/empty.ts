@@ -32,6 +32,18 @@ export function emptyFacts(target: Facts["target"]): Facts {
     email: none("email account configuration"),
     mqtt: none("MQTT configuration"),
     centralAuth: none("RADIUS/TACACS/LDAP configuration"),
+    pbx: {
+      distribution: none("PBX distribution evidence"),
+      sip: none("SIP configuration (etc/asterisk/pjsip.conf, sip.conf, iax.conf)"),
+      ami: none("AMI configuration (etc/asterisk/manager.conf)"),
+      http: none("Asterisk HTTP configuration (etc/asterisk/http.conf)"),
+      dialplan: none("dial plan (etc/asterisk/extensions.conf)"),
+      logging: none("Asterisk logger configuration (etc/asterisk/logger.conf)"),
+      execIncludes: [],
+    },
+    fail2ban: none("fail2ban configuration (etc/fail2ban)"),
+    hostFirewall: none("firewall ruleset (iptables-save or nft list ruleset output)"),
+    listening: none("list of listening sockets (ss -tulpn output)"),
     coverage: none("configuration files"),
   };
 }

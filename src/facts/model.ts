@@ -3,6 +3,8 @@
  * rule reads. Nothing in here holds a secret: passwords, PSKs and keys are reduced to their
  * qualities (see PasswordQuality) before they reach a fact.
  */
+import type { Fail2banFacts, HostFirewallFacts, ListeningSocket } from "./host.js";
+import type { PbxFacts } from "./pbx.js";
 import type { Fact, Origin } from "./value.js";
 
 export type DeviceClass = "router" | "pbx" | "intercom" | "linux-host";
@@ -26,7 +28,22 @@ export interface UciRef {
   sectionType: string;
 }
 
-export type ConfigRef = UciRef;
+/** A section of an Asterisk configuration file (pjsip.conf [6001], manager.conf [admin]). */
+export interface AsteriskRef {
+  language: "asterisk";
+  file: string;
+  section: string;
+}
+
+/** A plain configuration file edited by hand: sshd_config, a fail2ban jail.local. */
+export interface FileRef {
+  language: "sshd" | "fail2ban" | "iptables" | "nftables";
+  file: string;
+  /** The section (fail2ban jail) when the format has sections. */
+  section?: string;
+}
+
+export type ConfigRef = UciRef | AsteriskRef | FileRef;
 
 export interface SourceFile {
   path: string;
@@ -199,7 +216,7 @@ export interface FirewallZone {
   forward: FirewallTarget;
   masquerade: boolean;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface FirewallRule {
@@ -217,7 +234,7 @@ export interface FirewallRule {
   target: FirewallTarget;
   family: "ipv4" | "ipv6" | "any";
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 /** A port forward / DNAT from the internet to a host behind the router. */
@@ -233,7 +250,7 @@ export interface PortForward {
   /** Every port forwarded to one host: a DMZ. */
   isDmz: boolean;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface Firewall {
@@ -257,14 +274,14 @@ export interface NetworkInterface {
   /** Physical ports / devices bound to it. */
   devices: string[];
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface DhcpServer {
   interface: string;
   enabled: boolean;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface NetworkFacts {
@@ -292,7 +309,7 @@ export interface WifiRadio {
   txPower?: number;
   band?: string;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface WifiNetwork {
@@ -308,7 +325,7 @@ export interface WifiNetwork {
   key?: PasswordQuality;
   macFilter: "allow" | "deny" | "none";
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface WifiFacts {
@@ -337,7 +354,7 @@ export interface Vpn {
   /** The protocol is considered broken or weak (PPTP, L2TP without IPsec, GRE). */
   weak: boolean;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface Quota {
@@ -346,7 +363,7 @@ export interface Quota {
   kind: "data" | "sms";
   enabled: boolean;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface CellularFacts {
@@ -366,7 +383,7 @@ export interface SmsRule {
   /** The action changes configuration or gives access (vs. read-only status). */
   privileged: boolean;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface SmsFacts {
@@ -389,7 +406,7 @@ export interface EventRule {
   /** "sms", "email", ... */
   channel: string;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface PackageFeed {
@@ -413,7 +430,7 @@ export interface EmailAccount {
   authenticated: boolean;
   verifiesCertificate: Fact<boolean>;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface MqttEndpoint {
@@ -426,7 +443,7 @@ export interface MqttEndpoint {
   anonymous?: Fact<boolean>;
   port?: number;
   at: Origin[];
-  cfg?: ConfigRef;
+  cfg?: UciRef;
 }
 
 export interface CentralAuth {
@@ -455,6 +472,11 @@ export interface Facts {
   email: Fact<EmailAccount[]>;
   mqtt: Fact<MqttEndpoint[]>;
   centralAuth: Fact<CentralAuth[]>;
+  /** Asterisk PBX configuration (unknown when the input holds none). */
+  pbx: PbxFacts;
+  fail2ban: Fact<Fail2banFacts>;
+  hostFirewall: Fact<HostFirewallFacts>;
+  listening: Fact<ListeningSocket[]>;
   /**
    * Which configuration files the input holds, and whether it is complete (a whole backup or root,
    * where a missing package means "not installed") or partial (where it means "unknown").

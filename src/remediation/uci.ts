@@ -2,7 +2,7 @@
  * Fixes in UCI's own language: `uci set` / `uci add_list` / `uci delete` lines, then `uci commit`
  * and the service reload that makes them take effect.
  */
-import type { ConfigRef } from "../facts/model.js";
+import type { ConfigRef, UciRef } from "../facts/model.js";
 import type { Fix } from "../rules/types.js";
 
 /** Quotes a value for a POSIX shell, as `uci set` lines are typed into one. */
@@ -33,38 +33,39 @@ const RELOAD: Record<string, string> = {
   mosquitto: "/etc/init.d/mosquitto restart",
 };
 
-function path(ref: ConfigRef, option?: string): string {
+function path(ref: UciRef, option?: string): string {
   return `${ref.package}.${ref.section}${option ? `.${option}` : ""}`;
 }
 
 export function uciLines(changes: UciChange[]): string[] {
   const lines: string[] = [];
   const packages: string[] = [];
-  for (const c of changes) {
-    const pkg = c.op === "add" ? c.package : c.ref.package;
+  const touch = (pkg: string) => {
     if (!packages.includes(pkg)) packages.push(pkg);
-    switch (c.op) {
-      case "set":
-        lines.push(`uci set ${path(c.ref, c.option)}=${shellQuote(c.value)}`);
-        break;
-      case "add_list":
-        lines.push(`uci add_list ${path(c.ref, c.option)}=${shellQuote(c.value)}`);
-        break;
-      case "delete":
-        lines.push(`uci delete ${path(c.ref, c.option)}`);
-        break;
-      case "add":
-        if (c.name) {
-          lines.push(`uci set ${c.package}.${c.name}=${c.type}`);
-          for (const [o, v] of c.options)
-            lines.push(`uci set ${c.package}.${c.name}.${o}=${shellQuote(v)}`);
-        } else {
-          lines.push(`uci add ${c.package} ${c.type}`);
-          for (const [o, v] of c.options)
-            lines.push(`uci set ${c.package}.@${c.type}[-1].${o}=${shellQuote(v)}`);
-        }
-        break;
+  };
+  for (const c of changes) {
+    if (c.op === "add") {
+      touch(c.package);
+      if (c.name) {
+        lines.push(`uci set ${c.package}.${c.name}=${c.type}`);
+        for (const [o, v] of c.options)
+          lines.push(`uci set ${c.package}.${c.name}.${o}=${shellQuote(v)}`);
+      } else {
+        lines.push(`uci add ${c.package} ${c.type}`);
+        for (const [o, v] of c.options)
+          lines.push(`uci set ${c.package}.@${c.type}[-1].${o}=${shellQuote(v)}`);
+      }
+      continue;
     }
+    const ref = c.ref;
+    // A fix in UCI can only address UCI configuration; a service read from another file format
+    // (sshd_config, pjsip.conf) gets its fix in that format from its own rule.
+    if (ref.language !== "uci") continue;
+    touch(ref.package);
+    if (c.op === "set") lines.push(`uci set ${path(ref, c.option)}=${shellQuote(c.value)}`);
+    else if (c.op === "add_list")
+      lines.push(`uci add_list ${path(ref, c.option)}=${shellQuote(c.value)}`);
+    else lines.push(`uci delete ${path(ref, c.option)}`);
   }
   for (const p of packages) lines.push(`uci commit ${p}`);
   for (const p of packages) {

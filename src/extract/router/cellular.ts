@@ -15,7 +15,7 @@
  * /etc/config folder) no entry is made and the rules report the limit as unknown. OpenWrt has no
  * such limits: it gets no entries.
  */
-import type { ConfigRef, Facts, Quota } from "../../facts/model.js";
+import type { Facts, Quota, UciRef } from "../../facts/model.js";
 import { type ConfigOrigin, known, type Origin, unknown } from "../../facts/value.js";
 import { bool, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
@@ -59,7 +59,7 @@ function flag(
   return { on: false, at: ctx.implied(pkg, s, options[0] as string, "0") };
 }
 
-function ref(pkg: string, section: string, sectionType: string): ConfigRef {
+function ref(pkg: string, section: string, sectionType: string): UciRef {
   return { language: "uci", package: pkg, section, sectionType };
 }
 

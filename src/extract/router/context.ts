@@ -2,7 +2,7 @@
  * What every router extractor works from: the parsed UCI packages of one device, with the means to
  * say where each value came from (file, line, a secret-free excerpt) and where a fix goes.
  */
-import type { ConfigRef, Diagnostic, PasswordQuality, SourceFile } from "../../facts/model.js";
+import type { Diagnostic, PasswordQuality, SourceFile, UciRef } from "../../facts/model.js";
 import type { ConfigOrigin } from "../../facts/value.js";
 import { parseUci } from "../../parsers/uci/parse.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
@@ -160,7 +160,7 @@ export class RouterContext {
     return typed;
   }
 
-  ref(pkg: UciPackage, section: UciSection): ConfigRef {
+  ref(pkg: UciPackage, section: UciSection): UciRef {
     return { language: "uci", package: pkg.name, section: section.ref, sectionType: section.type };
   }
 }

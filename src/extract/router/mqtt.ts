@@ -15,7 +15,14 @@
  *
  * Every broker listener also becomes a Service of kind "mqtt" so the WAN exposure derivation sees it.
  */
-import type { BindScope, Facts, MqttEndpoint, PortRange, Service } from "../../facts/model.js";
+import type {
+  BindScope,
+  Facts,
+  MqttEndpoint,
+  PortRange,
+  Service,
+  UciRef,
+} from "../../facts/model.js";
 import { type ConfigOrigin, type Fact, known, unknown } from "../../facts/value.js";
 import { bool, int, list, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
@@ -53,7 +60,7 @@ interface Listener {
   bind: BindScope;
   tls: Fact<boolean>;
   at: ConfigOrigin[];
-  cfg?: Service["cfg"];
+  cfg?: UciRef;
   pkg?: UciPackage;
   section?: UciSection;
 }

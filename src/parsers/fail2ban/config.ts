@@ -20,6 +20,8 @@ export const INCLUDES_SECTION = "INCLUDES";
 /** configparser's MAX_INTERPOLATION_DEPTH. */
 const MAX_INTERPOLATION_DEPTH = 10;
 const MAX_INCLUDE_DEPTH = 32;
+/** Not in fail2ban: a guard against values that multiply at each level of interpolation. */
+const MAX_VALUE_LENGTH = 1_000_000;
 /** SafeConfigParserWithIncludes.CONDITIONAL_RE: `[Init?family=inet6]`. */
 const CONDITIONAL_RE = /^([\p{L}\p{N}_]+)(\?.+)$/su;
 /** `%(section/option)s` (SECTION_OPTSUBST_CRE), applied to the name inside `%(...)s`. */
@@ -172,9 +174,23 @@ class Interpolation {
     private readonly opts: GetOptions,
   ) {}
 
+  private length = 0;
+
   run(raw: LocStr): LocStr | undefined {
     const acc: LocStr[] = [];
     return this.some(raw, 1, [this.option], acc) ? LocStr.concat(acc, raw.originAt(0)) : undefined;
+  }
+
+  private push(acc: LocStr[], part: LocStr, at: Provenance): boolean {
+    this.length += part.length;
+    if (this.length > MAX_VALUE_LENGTH) {
+      return this.fail(
+        at,
+        `the value grows beyond ${MAX_VALUE_LENGTH} characters once interpolated`,
+      );
+    }
+    acc.push(part);
+    return true;
   }
 
   private fail(at: Provenance, message: string): false {
@@ -226,11 +242,8 @@ class Interpolation {
     let i = 0;
     while (i < text.length) {
       const p = text.indexOf("%", i);
-      if (p < 0) {
-        acc.push(rest.slice(i));
-        return true;
-      }
-      if (p > i) acc.push(rest.slice(i, p));
+      if (p < 0) return this.push(acc, rest.slice(i), rest.originAt(i));
+      if (p > i && !this.push(acc, rest.slice(i, p), rest.originAt(i))) return false;
       const at = rest.originAt(p);
       const c = text[p + 1];
       if (c === "%") {
@@ -253,8 +266,8 @@ class Interpolation {
             return this.fail(at, `interpolation loop: ${[...stack, name].join(" -> ")}`);
           }
           if (!this.some(value, depth + 1, [...stack, name], acc)) return false;
-        } else {
-          acc.push(value);
+        } else if (!this.push(acc, value, at)) {
+          return false;
         }
       } else {
         return this.fail(at, `'%' must be followed by '%' or '(', found: ${quote(text.slice(p))}`);

@@ -103,6 +103,15 @@ export function resolveFilter(
   name: string,
   opts: FilterReadOptions = {},
 ): FilterDefinition {
+  return resolveFilterValues(cfg, name, opts).definition;
+}
+
+/** {@link resolveFilter}, with the resolved values themselves (for a jail's `known/` options). */
+export function resolveFilterValues(
+  cfg: Fail2banConfig,
+  name: string,
+  opts: FilterReadOptions = {},
+): { definition: FilterDefinition; values: Map<string, LocStr> } {
   const diagnostics: Fail2banDiagnostic[] = [...cfg.diagnostics];
   const initOpts = toParams(opts.params);
   const anchor: Provenance = {
@@ -232,7 +241,7 @@ export function resolveFilter(
       message: `filter '${name}' defines no failregex`,
     });
   }
-  return def;
+  return { definition: def, values: resolved };
 }
 
 export function dedupe(diagnostics: Fail2banDiagnostic[]): Fail2banDiagnostic[] {
@@ -254,6 +263,15 @@ export function readFilter(
   name: string,
   opts: FilterReadOptions = {},
 ): FilterDefinition {
+  return readFilterValues(fs, name, opts).definition;
+}
+
+/** {@link readFilter}, with the resolved values themselves. */
+export function readFilterValues(
+  fs: ConfigFs,
+  name: string,
+  opts: FilterReadOptions = {},
+): { definition: FilterDefinition; values: Map<string, LocStr> } {
   const cfg = readConfig(fs, `filter.d/${name}`, opts);
   if (cfg.files.length === 0) {
     cfg.diagnostics.length = 0;
@@ -264,7 +282,7 @@ export function readFilter(
       message: `filter '${name}' not found (filter.d/${name}.conf or filter.d/${name}.local)`,
     });
   }
-  return resolveFilter(cfg, name, opts);
+  return resolveFilterValues(cfg, name, opts);
 }
 
 /**

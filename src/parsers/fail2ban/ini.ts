@@ -39,8 +39,15 @@ export const DEFAULT_SECTION = "DEFAULT";
 
 /** `[header]`: from the first `[` to the last `]`, anything after is ignored (Python's SECTCRE). */
 const SECTION_RE = /^\[(.+)\]/;
-/** Python's OPTCRE: the first `=` or `:` splits the key (non-greedy) from the value. */
-const OPTION_RE = /^(.*?)\s*([=:])\s*(.*)$/s;
+/**
+ * Python's OPTCRE, `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: the key is non-greedy, so
+ * the first `=` or `:` splits. Done by hand: the regex backtracks quadratically on long lines.
+ */
+function splitOption(line: string): { name: string; value: string } | undefined {
+  const at = line.search(/[=:]/);
+  if (at < 0) return undefined;
+  return { name: line.slice(0, at).trimEnd(), value: line.slice(at + 1).trim() };
+}
 
 interface Pending {
   option: IniOption;
@@ -131,14 +138,14 @@ export function parseIni(text: string, file: string): IniFile {
       diag(lineno, "line before any [section] header");
       continue;
     }
-    const option = OPTION_RE.exec(value);
+    const option = splitOption(value);
     if (!option) {
       // configparser keeps the previous option open: a deeper-indented line still continues it
       diag(lineno, `not an option (\`key = value\`), a section header or a comment: ${value}`);
       continue;
     }
     finish();
-    const name = (option[1] ?? "").trimEnd().toLowerCase();
+    const name = option.name.toLowerCase();
     if (name === "") {
       diag(lineno, `option without a name: ${value}`);
       continue;
@@ -151,7 +158,7 @@ export function parseIni(text: string, file: string): IniFile {
     const at = { file, line: lineno };
     const opt: IniOption = { name, value: LocStr.of("", at), at };
     current.set(name, opt);
-    pending = { option: opt, lines: [{ text: (option[3] ?? "").trim(), line: lineno }] };
+    pending = { option: opt, lines: [{ text: option.value, line: lineno }] };
   }
   finish();
 

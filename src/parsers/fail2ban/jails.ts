@@ -5,10 +5,25 @@
  * interpolated in its jail (`%(__name__)s`, `%(sshd_log)s`, `%(default/action_)s`...).
  *
  * Every section but `[INCLUDES]` is a jail; disabled jails are returned too (with
- * `enabled.value === false`), since "the sshd jail is disabled" is itself a finding.
+ * `enabled.value === false`), since "the sshd jail is disabled" is itself a finding. fail2ban
+ * reads no further than `enabled` for a disabled jail, so its problems are reported one severity
+ * lower (warning instead of error).
+ *
+ * With `withFilters`, each enabled jail's filter is read too, as JailReader does: its resolved
+ * values become the jail's `%(known/...)s` options, and a `failregex` (or `ignoreregex`,
+ * `prefregex`, `datepattern`, `maxlines`, `journalmatch`, `usedns`) set in the jail or its
+ * `[DEFAULT]` replaces the filter's. Actions (action.d) are not read: an action is reported as
+ * its name and parameters.
  */
 import { type Fail2banConfig, INCLUDES_SECTION, type ReadOptions, readConfig } from "./config.js";
-import { builtin, dedupe, type FilterDefinition, located, readFilter } from "./filter.js";
+import {
+  builtin,
+  dedupe,
+  type FilterDefinition,
+  located,
+  readFilterValues,
+  valueLines,
+} from "./filter.js";
 import { diskFs } from "./fs.js";
 import { classifyIgnoreIp, type IgnoreIpClass } from "./ignoreip.js";
 import type { LocStr } from "./locstr.js";
@@ -75,7 +90,10 @@ export interface ResolvedJail {
   actions: JailAction[];
   /** The interpolated text of every option read, by name (`bantime.maxtime`, `banaction`...). */
   options: Map<string, Located<string>>;
-  /** With `withFilters`, the jail's filter resolved with the jail's parameters and backend. */
+  /**
+   * With `withFilters`: the filter as this jail runs it, with the jail's parameters and backend,
+   * and the filter options the jail sets itself in place of the filter's.
+   */
   filterDefinition?: FilterDefinition;
 }
 
@@ -126,6 +144,16 @@ const JAIL_OPTIONS = [
   "datepattern",
   "journalmatch",
 ];
+/** FilterReader._configOpts: a jail may set them, replacing the filter's. */
+const FILTER_OPTIONS = [
+  "usedns",
+  "prefregex",
+  "ignoreregex",
+  "failregex",
+  "maxlines",
+  "datepattern",
+  "journalmatch",
+];
 /** Not read by the jail itself but by its actions (through `action_`) or the filter. */
 const EXTRA_OPTIONS = ["port", "protocol", "banaction", "banaction_allports", "mode"];
 
@@ -153,6 +181,7 @@ function resolveJail(
   cfg: Fail2banConfig,
   name: string,
   diagnostics: Fail2banDiagnostic[],
+  filters?: { fs: ConfigFs; opts: ReadOptions },
 ): ResolvedJail {
   const headers = cfg.headers.get(name) ?? [];
   const header = headers[0] ?? { file: cfg.files[0] ?? "jail.conf", line: 0 };
@@ -181,7 +210,60 @@ function resolveJail(
   // fail2ban stops at `enabled` for a disabled jail: problems below only matter once enabled
   const severity = enabled.value ? "error" : "warning";
   const warn = enabled.value ? "warning" : "info";
-  for (const option of JAIL_OPTIONS) if (option !== "enabled") read(option, severity);
+  read("backend", severity);
+  read("filter", severity);
+
+  // like JailReader: read the filter first and give its values to the jail as %(known/...)s
+  let filterRef: OptionsRef | undefined;
+  const filterText = texts.get("filter");
+  if (filterText && filterText.value.text !== "") {
+    const ref = optionsRef(filterText.value);
+    if ("error" in ref) {
+      report(
+        severity,
+        ref.at,
+        `invalid filter definition '${filterText.value.text}': ${ref.error}`,
+      );
+    } else {
+      filterRef = ref;
+    }
+  } else if (enabled.value) {
+    report("warning", filterText?.at ?? header, "no filter set: the jail matches nothing");
+  }
+  const backendValue = texts.get("backend")?.value.text ?? "auto";
+  const params = new Map<string, LocStr>();
+  if (filterText) {
+    const r = extractOptions(filterText.value);
+    if (r.ok) for (const [k, v] of r.options) params.set(k, v);
+  }
+  let filterLoaded = false;
+  if (filters && enabled.value && filterRef && filterText) {
+    const vars = new Map<string, LocStr>();
+    for (const [k, v] of texts) vars.set(k, k === "enabled" ? builtin("True") : v.value);
+    const first = readFilterValues(filters.fs, filterRef.name, {
+      ...filters.opts,
+      params,
+      backend: backendValue,
+      vars,
+    });
+    if (first.definition.files.length === 0) {
+      report(
+        "error",
+        filterText.at,
+        `filter '${filterRef.name}' not found (filter.d/${filterRef.name}.conf or .local): fail2ban skips this jail`,
+      );
+    } else {
+      cfg.mergeSection(name, first.values, "known/");
+      filterLoaded = true;
+    }
+  }
+
+  for (const option of JAIL_OPTIONS) {
+    if (texts.has(option)) continue;
+    // without the filter, `%(known/failregex)s` and the like cannot be resolved here
+    const own = FILTER_OPTIONS.includes(option) && !filterLoaded ? warn : severity;
+    read(option, own);
+  }
   for (const option of EXTRA_OPTIONS) read(option, warn);
 
   const options = new Map<string, Located<string>>();
@@ -205,14 +287,31 @@ function resolveJail(
     options,
   };
 
-  const filter = get("filter");
-  if (filter && filter.value.text !== "") {
-    const ref = optionsRef(filter.value);
-    if ("error" in ref)
-      report(severity, ref.at, `invalid filter definition '${filter.value.text}': ${ref.error}`);
-    else jail.filter = located(ref, filter.value, filter.at);
-  } else if (enabled.value) {
-    report("warning", filter?.at ?? header, "no filter set: the jail matches nothing");
+  if (filterRef && filterText) jail.filter = located(filterRef, filterText.value, filterText.at);
+  if (filters && filterLoaded && filterRef) {
+    const vars = new Map<string, LocStr>();
+    for (const [k, v] of texts) vars.set(k, k === "enabled" ? builtin("True") : v.value);
+    const def = readFilterValues(filters.fs, filterRef.name, {
+      ...filters.opts,
+      params,
+      backend: backendValue,
+      vars,
+    }).definition;
+    // what the jail sets itself replaces the filter's (JailReader passes its options to the filter)
+    for (const key of FILTER_OPTIONS) {
+      const own = texts.get(key);
+      if (!own) continue;
+      if (key === "failregex" || key === "ignoreregex" || key === "journalmatch") {
+        def[key] = valueLines(own.value);
+      } else if (key === "maxlines") {
+        const n = parseInteger(own.value.text);
+        if (n !== undefined) def.maxlines = located(n, own.value, own.at);
+      } else if (key === "prefregex" || key === "datepattern" || key === "usedns") {
+        def[key] = located(own.value.text, own.value, own.at);
+      }
+    }
+    jail.filterDefinition = def;
+    diagnostics.push(...def.diagnostics);
   }
 
   const logpath = get("logpath");
@@ -324,39 +423,11 @@ export function resolveJails(
   const jails: ResolvedJail[] = [];
   for (const name of cfg.sectionNames()) {
     if (name === INCLUDES_SECTION) continue;
-    const jail = resolveJail(cfg, name, diagnostics);
-    if (opts.withFilters && opts.fs && jail.enabled.value && jail.filter) {
-      const def = readFilter(opts.fs, jail.filter.value.name, {
-        ...opts,
-        params: jailFilterParams(cfg, name),
-        backend: jail.backend.value,
-      });
-      jail.filterDefinition = def;
-      if (def.files.length === 0) {
-        const at = jail.filter.at;
-        diagnostics.push({
-          severity: "error",
-          file: at.file,
-          line: at.line,
-          message: `[${name}] filter '${jail.filter.value.name}' not found (filter.d/${jail.filter.value.name}.conf or .local): fail2ban skips this jail`,
-        });
-      } else {
-        diagnostics.push(...def.diagnostics);
-      }
-    }
+    const filters = opts.withFilters && opts.fs ? { fs: opts.fs, opts } : undefined;
+    const jail = resolveJail(cfg, name, diagnostics, filters);
     jails.push(jail);
   }
   return { jails, files: [...new Set(cfg.files)], diagnostics: dedupe(diagnostics), config: cfg };
-}
-
-/** The filter parameters of a jail, located at the jail's `filter =` text. */
-function jailFilterParams(cfg: Fail2banConfig, name: string): Map<string, LocStr> {
-  const out = new Map<string, LocStr>();
-  const r = cfg.get(name, "filter");
-  if (r.status !== "ok") return out;
-  const ref = extractOptions(r.value.trim());
-  if (ref.ok) for (const [k, v] of ref.options) out.set(k, v);
-  return out;
 }
 
 /**

@@ -45,7 +45,8 @@ export function loadServerSettings(
       severity: "warning",
       file,
       line: 1,
-      message: "no [Definition] section in fail2ban.conf and its companions: fail2ban uses its defaults",
+      message:
+        "no [Definition] section in fail2ban.conf and its companions: fail2ban uses its defaults",
     });
   }
   for (const [name, fallback] of SETTINGS) {

@@ -39,16 +39,17 @@ export const rpcdLeastPrivilege: Rule = {
           {
             summary:
               "Replace the wildcard by the ACL groups this user needs (or a read-only role):",
-            commands: a.cfg
-              ? {
-                  language: "uci",
-                  lines: [
-                    `uci del_list ${a.cfg.package}.${a.cfg.section}.write='*'`,
-                    "uci commit rpcd",
-                    "/etc/init.d/rpcd restart",
-                  ],
-                }
-              : undefined,
+            commands:
+              a.cfg?.language === "uci"
+                ? {
+                    language: "uci",
+                    lines: [
+                      `uci del_list ${a.cfg.package}.${a.cfg.section}.write='*'`,
+                      "uci commit rpcd",
+                      "/etc/init.d/rpcd restart",
+                    ],
+                  }
+                : undefined,
           },
           { subject },
         );
