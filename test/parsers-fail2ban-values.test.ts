@@ -105,7 +105,7 @@ describe("fail2ban value grammars", () => {
 
   it("splits an unclosed option group in linear time (the Python regex backtracks exponentially)", () => {
     const t = Date.now();
-    const parts = splitWithOptions(ls(`a[${"b=c ".repeat(2000)}`));
+    const parts = splitWithOptions(ls(`a[${"b=c ".repeat(1000)}`));
     expect(Date.now() - t).toBeLessThan(2000);
     expect(parts.length).toBeGreaterThan(1);
   });

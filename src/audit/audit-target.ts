@@ -2,7 +2,7 @@
 import type { Settings } from "../engine/profile.js";
 import { runRules, type TargetReport } from "../engine/run.js";
 import { computeScore } from "../engine/score.js";
-import { extractRouterFacts } from "../extract/router/index.js";
+import { extractFacts } from "../extract/index.js";
 import type { Facts } from "../facts/model.js";
 import { ALL_RULES } from "../rules/index.js";
 import type { Rule } from "../rules/types.js";
@@ -11,7 +11,7 @@ import { openInput } from "../sources/open-input.js";
 import type { FileTree } from "../sources/tree.js";
 
 export function factsOf(tree: FileTree): Facts {
-  return extractRouterFacts(tree);
+  return extractFacts(tree);
 }
 
 export async function auditTarget(
@@ -25,7 +25,7 @@ export async function auditTarget(
     const facts = factsOf(tree);
     if (facts.sources.length === 0) {
       throw new InputError(
-        "no device configuration found (looked for etc/config/*, etc/shadow, etc/passwd)",
+        "no device configuration found (looked for etc/config/*, etc/asterisk/*, etc/shadow, etc/ssh/sshd_config, etc/fail2ban)",
         path,
       );
     }

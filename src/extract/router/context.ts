@@ -2,35 +2,20 @@
  * What every router extractor works from: the parsed UCI packages of one device, with the means to
  * say where each value came from (file, line, a secret-free excerpt) and where a fix goes.
  */
-import type { Diagnostic, PasswordQuality, SourceFile, UciRef } from "../../facts/model.js";
+import type { UciRef } from "../../facts/model.js";
 import type { ConfigOrigin } from "../../facts/value.js";
 import { parseUci } from "../../parsers/uci/parse.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
-import { assessPasswordLazily, fingerprintSecret } from "../../secrets/index.js";
 import type { FileTree } from "../../sources/tree.js";
+import { ExtractContext, isSecretOption } from "../context.js";
 
-/**
- * Option names whose values are secrets (a password, PSK, WEP key, community, token, PIN): their
- * values never reach an excerpt. Names that merely talk about passwords (PasswordAuth,
- * password_length, key_type) are not secrets and stay readable.
- */
-const SECRET_OPTION_RE =
-  /^(?:key\d?|password|passwd|pass|psk|secret|token|community|pin|pincode|apikey|api_key|sae_password|auth_secret|acct_secret|priv_key|private_key|preshared_key|presharedkey|wpa_passphrase|[a-z0-9]+_(?:key|password|passwd|pass|psk|secret|token|pin))$/i;
-
-export function isSecretOption(name: string): boolean {
-  return SECRET_OPTION_RE.test(name);
-}
+export { isSecretOption } from "../context.js";
 
 export type PackageStatus = "ok" | "missing" | "broken";
 
-export class RouterContext {
-  readonly diagnostics: Diagnostic[] = [];
-  readonly sources: SourceFile[] = [];
+export class RouterContext extends ExtractContext {
   private readonly packages = new Map<string, UciPackage>();
   private readonly broken = new Map<string, string>();
-  /** Secret fingerprint (keyed hash, never the secret) -> the credentials that use it. */
-  private readonly secrets = new Map<string, { label: string; quality: PasswordQuality }[]>();
-
   /**
    * The input holds the device's whole configuration (a backup or root, with /etc beside
    * /etc/config and the network and system packages): a missing package is then one that is not
@@ -38,7 +23,8 @@ export class RouterContext {
    */
   readonly complete: boolean;
 
-  constructor(readonly tree: FileTree) {
+  constructor(tree: FileTree) {
+    super(tree);
     const configs = tree.list("etc/config");
     this.complete =
       tree.list("etc").length > 0 && configs.includes("network") && configs.includes("system");
@@ -87,15 +73,6 @@ export class RouterContext {
       : `no etc/config/${name} in the input`;
   }
 
-  /** A file outside etc/config, recorded as a source. */
-  readFile(path: string, format: string): { text: string; file: string } | undefined {
-    const text = this.tree.read(path);
-    if (text === undefined) return undefined;
-    const file = this.tree.display(path);
-    this.sources.push({ path: file, format, status: "ok" });
-    return { text, file };
-  }
-
   /** Where an option (or, without `option`, a section) was read. */
   origin(pkg: UciPackage, section: UciSection, option?: string): ConfigOrigin {
     const opt = option ? section.options.get(option) : undefined;
@@ -135,29 +112,6 @@ export class RouterContext {
     return section.options.has(option)
       ? this.origin(pkg, section, option)
       : this.implied(pkg, section, option, dflt);
-  }
-
-  /**
-   * Assesses a plaintext secret found in the configuration and remembers (by keyed fingerprint
-   * only) who uses it, so reuse across credentials can be reported. The plaintext goes no further.
-   */
-  noteSecret(label: string, plain: string): PasswordQuality {
-    const base = assessPasswordLazily(plain);
-    // Not a spread: that would read (and so compute) the lazy strength. Own properties, so the
-    // quality serializes like any other fact.
-    const { length, lower, upper, digit, symbol, isDefault } = base;
-    const quality = { length, lower, upper, digit, symbol, isDefault, reusedWith: [] as string[] };
-    Object.defineProperty(quality, "strength", { enumerable: true, get: () => base.strength });
-    const typed = quality as unknown as PasswordQuality;
-    const fp = fingerprintSecret(plain);
-    const users = this.secrets.get(fp) ?? [];
-    for (const other of users) {
-      other.quality.reusedWith.push(label);
-      quality.reusedWith.push(other.label);
-    }
-    users.push({ label, quality: typed });
-    this.secrets.set(fp, users);
-    return typed;
   }
 
   ref(pkg: UciPackage, section: UciSection): UciRef {

@@ -56,19 +56,25 @@ export const ROUTER_EXTRACTORS: RouterExtractor[] = [
   extractMqtt,
 ];
 
+/** Runs the router extractors into `facts` (the UCI part of an input). */
+export function extractRouter(ctx: RouterContext, facts: Facts): void {
+  for (const extract of ROUTER_EXTRACTORS) extract(ctx, facts);
+  facts.coverage = known(
+    { configs: ctx.tree.list("etc/config"), complete: ctx.complete },
+    { kind: "config", file: ctx.tree.display("etc/config") },
+  );
+}
+
+/** Router facts alone, derivations included (the whole of an OpenWrt/RutOS input). */
 export function extractRouterFacts(tree: FileTree): Facts {
   const ctx = new RouterContext(tree);
   const facts = emptyFacts({
     name: tree.name,
     kind: tree.kind === "backup" ? "backup" : "directory",
   });
-  for (const extract of ROUTER_EXTRACTORS) extract(ctx, facts);
+  extractRouter(ctx, facts);
   deriveWanReach(facts);
   facts.sources = ctx.sources;
   facts.diagnostics = ctx.diagnostics;
-  facts.coverage = known(
-    { configs: tree.list("etc/config"), complete: ctx.complete },
-    { kind: "config", file: tree.display("etc/config") },
-  );
   return facts;
 }

@@ -114,8 +114,10 @@ export function resolveFilterValues(
 ): { definition: FilterDefinition; values: Map<string, LocStr> } {
   const diagnostics: Fail2banDiagnostic[] = [...cfg.diagnostics];
   const initOpts = toParams(opts.params);
+  // the filter's own file (not one of its includes), for problems of the filter as a whole
+  const own = cfg.files.find((f) => basename(f).replace(/\.(?:conf|local)$/, "") === name);
   const anchor: Provenance = {
-    file: cfg.files[cfg.files.length - 1] ?? `filter.d/${name}.conf`,
+    file: own ?? cfg.files[cfg.files.length - 1] ?? `filter.d/${name}.conf`,
     line: 0,
   };
 

@@ -25,7 +25,7 @@ const SETTINGS: [string, string | undefined][] = [
   ["loglevel", "INFO"],
   ["logtarget", "STDERR"],
   ["syslogsocket", "auto"],
-  ["allowipv6", undefined],
+  ["allowipv6", "auto"],
   ["dbfile", "/var/lib/fail2ban/fail2ban.sqlite3"],
   ["dbmaxmatches", undefined],
   ["dbpurgeage", "1d"],

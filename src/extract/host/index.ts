@@ -1,0 +1,24 @@
+/**
+ * Linux host configuration to Facts: the SSH daemon, fail2ban, the saved firewall ruleset and the
+ * listening sockets. Runs for any input that holds them (a PBX's /etc, a server's).
+ */
+import type { Facts } from "../../facts/model.js";
+import type { ExtractContext } from "../context.js";
+import { extractFail2ban } from "./fail2ban.js";
+import { extractHostFirewall } from "./firewall.js";
+import { extractListening } from "./listening.js";
+import { extractSshd } from "./sshd.js";
+
+export type HostExtractor = (ctx: ExtractContext, facts: Facts) => void;
+
+/** In order: the firewall and sockets come before anything derived from them. */
+export const HOST_EXTRACTORS: HostExtractor[] = [
+  extractSshd,
+  extractFail2ban,
+  extractHostFirewall,
+  extractListening,
+];
+
+export function extractHostFacts(ctx: ExtractContext, facts: Facts): void {
+  for (const extract of HOST_EXTRACTORS) extract(ctx, facts);
+}
