@@ -1,9 +1,13 @@
 /** Every rule Bulwark knows, by area. Each area's index lists its own rules. */
 import { CELLULAR_RULES } from "./cellular/index.js";
+import { DIALPLAN_RULES } from "./dialplan/index.js";
+import { HOST_RULES } from "./host/index.js";
 import { MANUAL_RULES } from "./manual/index.js";
 import { MESSAGING_RULES } from "./messaging/index.js";
 import { MONITORING_RULES } from "./monitoring/index.js";
 import { PACKAGES_RULES } from "./packages/index.js";
+import { PBX_SERVICES_RULES } from "./pbx-services/index.js";
+import { PBX_SIP_RULES } from "./pbx-sip/index.js";
 import { ROUTER_RULES } from "./router/index.js";
 import type { Rule } from "./types.js";
 import { VPN_RULES } from "./vpn/index.js";
@@ -18,6 +22,10 @@ export const ALL_RULES: readonly Rule[] = [
   ...PACKAGES_RULES,
   ...MESSAGING_RULES,
   ...MANUAL_RULES,
+  ...PBX_SIP_RULES,
+  ...PBX_SERVICES_RULES,
+  ...DIALPLAN_RULES,
+  ...HOST_RULES,
 ];
 
 export function ruleById(id: string): Rule | undefined {
