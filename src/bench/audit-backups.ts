@@ -9,7 +9,7 @@
  * - "unique secrets": every backup also has its own WiFi key and web-user password, so each needs
  *   a fresh zxcvbn strength estimate (about 1.4 ms per strong password): the worst case.
  *
- *   npm run bench            # or: node dist/bench/audit-backups.js [count]
+ *   npm run bench            # every benchmark; or: node dist/bench/audit-backups.js [count]
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -106,7 +106,7 @@ async function run(
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, fails };
 }
 
-async function main(): Promise<void> {
+export async function benchBackups(): Promise<string[]> {
   const originals = new Map(files(SRC).map((f) => [relative(SRC, f), readFileSync(f, "utf8")]));
   const dir = mkdtempSync(join(tmpdir(), "bulwark-bench-"));
   try {
@@ -132,10 +132,11 @@ async function main(): Promise<void> {
       "no peer tool audits UCI router backups, so there is no side-by-side ratio for this benchmark",
       "",
     );
-    process.stdout.write(lines.join("\n"));
+    return lines;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`)
+  process.stdout.write(`${(await benchBackups()).join("\n")}\n`);

@@ -110,3 +110,47 @@ export class DiskTree implements FileTree {
 function normalize(path: string): string {
   return path.replace(/^\.?\/+/, "").replace(/\/+$/, "");
 }
+
+/**
+ * Several trees seen as one device: each is mounted at a device path ("" for the root, "etc/asterisk"
+ * for an /etc/asterisk). The longest mount point that contains a path answers for it. Used to
+ * audit a configuration kept in several places (a PBX's /etc/asterisk and /etc/fail2ban).
+ */
+export class MountTree implements FileTree {
+  readonly kind = "directory" as const;
+  private readonly mounts: { at: string; tree: FileTree }[];
+
+  constructor(
+    readonly name: string,
+    mounts: { at: string; tree: FileTree }[],
+  ) {
+    this.mounts = mounts
+      .map((m) => ({ at: normalize(m.at), tree: m.tree }))
+      .sort((a, b) => b.at.length - a.at.length);
+  }
+
+  private route(path: string): { tree: FileTree; rest: string } | undefined {
+    const p = normalize(path);
+    for (const m of this.mounts) {
+      if (m.at === "") return { tree: m.tree, rest: p };
+      if (p === m.at) return { tree: m.tree, rest: "" };
+      if (p.startsWith(`${m.at}/`)) return { tree: m.tree, rest: p.slice(m.at.length + 1) };
+    }
+    return undefined;
+  }
+
+  read(path: string): string | undefined {
+    const r = this.route(path);
+    return r ? r.tree.read(r.rest) : undefined;
+  }
+
+  list(dir: string): string[] {
+    const r = this.route(dir);
+    return r ? r.tree.list(r.rest) : [];
+  }
+
+  display(path: string): string {
+    const r = this.route(path);
+    return r ? r.tree.display(r.rest) : path;
+  }
+}
