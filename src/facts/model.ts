@@ -115,6 +115,8 @@ export interface WanReach {
   ports: PortRange[];
   /** Short human account of why: the firewall rule or zone policy that lets it in. */
   via: string[];
+  /** What lets it in, where a fix can close it (config sources; a probe has none). */
+  openers?: { kind: "rule" | "forward" | "zone"; name: string; cfg?: UciRef }[];
 }
 
 export interface ServiceAuth {

@@ -25,8 +25,8 @@ export class MemoryTree implements FileTree {
 
   constructor(readonly name: string) {}
 
-  add(path: string, content: Buffer): void {
-    this.files.set(normalize(path), content);
+  add(path: string, content: Buffer | string): void {
+    this.files.set(normalize(path), typeof content === "string" ? Buffer.from(content) : content);
   }
 
   get size(): number {

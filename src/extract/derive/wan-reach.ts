@@ -33,17 +33,24 @@ function ruleMatchesPort(rule: FirewallRule, port: PortRange): boolean {
 
 export function deriveWanReach(facts: Facts): void {
   const fwFact = facts.firewall;
+  const interfaces = facts.network.known ? facts.network.value.interfaces : [];
   const wanNets = new Set(
-    facts.network.known
-      ? facts.network.value.interfaces
-          .filter((i) => i.role === "wan" || i.role === "mobile")
-          .map((i) => i.name)
-      : [],
+    interfaces.filter((i) => i.role === "wan" || i.role === "mobile").map((i) => i.name),
   );
-  for (const svc of facts.services) svc.wan = reachOf(svc, fwFact, wanNets);
+  // The router's own addresses: a port forward to one of them reaches a service of the router.
+  const ownAddresses = new Set([
+    "127.0.0.1",
+    ...interfaces.flatMap((i) => i.addresses.map((a) => a.split("/")[0] ?? "")),
+  ]);
+  for (const svc of facts.services) svc.wan = reachOf(svc, fwFact, wanNets, ownAddresses);
 }
 
-function reachOf(svc: Service, fwFact: Fact<Firewall>, wanNets: Set<string>): Fact<WanReach> {
+function reachOf(
+  svc: Service,
+  fwFact: Fact<Firewall>,
+  wanNets: Set<string>,
+  ownAddresses: Set<string>,
+): Fact<WanReach> {
   const none = (via: string, ...at: Origin[]): Fact<WanReach> =>
     known({ reachable: false, sources: [], ports: [], via: [via] }, ...at);
   if (svc.enabled.known && !svc.enabled.value)
@@ -62,6 +69,7 @@ function reachOf(svc: Service, fwFact: Fact<Firewall>, wanNets: Set<string>): Fa
   const sources = new Set<string>();
   let fromAny = false;
   const via: string[] = [];
+  const openers: NonNullable<WanReach["openers"]> = [];
   const at: Origin[] = [];
 
   for (const zone of zones) {
@@ -69,6 +77,7 @@ function reachOf(svc: Service, fwFact: Fact<Firewall>, wanNets: Set<string>): Fa
       fromAny = true;
       reachedPorts.push(...svc.ports.value);
       via.push(`zone '${zone.name}' accepts all input`);
+      openers.push({ kind: "zone", name: zone.name, cfg: zone.cfg });
       at.push(...zone.at);
     }
   }
@@ -84,7 +93,27 @@ function reachOf(svc: Service, fwFact: Fact<Firewall>, wanNets: Set<string>): Fa
     via.push(
       `rule '${rule.name}' accepts ${formatPorts(hit)} from ${rule.src}${rule.srcIps.length ? ` (${rule.srcIps.join(", ")})` : ""}`,
     );
+    openers.push({ kind: "rule", name: rule.name, cfg: rule.cfg });
     at.push(...rule.at);
+  }
+  for (const fwd of fw.forwards) {
+    if (!fwd.enabled || !(fwd.src === "*" || zoneNames.has(fwd.src))) continue;
+    // fw3/fw4: a DNAT redirect without dest_ip targets the router itself.
+    const host = fwd.internalHost?.split("/")[0];
+    if (host !== undefined && !ownAddresses.has(host)) continue;
+    const inside = fwd.internalPorts.length ? fwd.internalPorts : fwd.externalPorts;
+    const hit = svc.ports.value.filter((p) => inside.some((q) => overlaps(q, p)));
+    if (hit.length === 0) continue;
+    // The internet reaches it on the forward's external ports (the same ones when unset).
+    const outside = fwd.externalPorts.length ? fwd.externalPorts : hit;
+    reachedPorts.push(...outside);
+    if (fwd.srcIps.length === 0) fromAny = true;
+    else for (const ip of fwd.srcIps) sources.add(ip);
+    via.push(
+      `port forward '${fwd.name}' maps ${formatPorts(outside)} from ${fwd.src} to ${host ?? "the router"}:${formatPorts(hit)}`,
+    );
+    openers.push({ kind: "forward", name: fwd.name, cfg: fwd.cfg });
+    at.push(...fwd.at);
   }
   if (via.length === 0) {
     const z = zones.map((z) => `'${z.name}' input ${z.input}`).join(", ");
@@ -94,7 +123,13 @@ function reachOf(svc: Service, fwFact: Fact<Firewall>, wanNets: Set<string>): Fa
     );
   }
   return known(
-    { reachable: true, sources: fromAny ? [] : [...sources], ports: dedupe(reachedPorts), via },
+    {
+      reachable: true,
+      sources: fromAny ? [] : [...sources],
+      ports: dedupe(reachedPorts),
+      via,
+      openers,
+    },
     ...at,
   );
 }

@@ -1,32 +1,10 @@
 import { formatPorts } from "../../extract/router/ports.js";
-import type { Service } from "../../facts/model.js";
 import { known, unknown } from "../../facts/value.js";
-import type { UciChange } from "../../remediation/uci.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, undecided } from "../outcome.js";
 import type { Rule } from "../types.js";
-
-/** Firewall changes that close a service to the WAN: disable the rules that let it in. */
-export function closeToWan(facts: Parameters<Rule["check"]>[0], svc: Service): UciChange[] {
-  if (!facts.firewall.known || !svc.wan.known) return [];
-  const changes: UciChange[] = [];
-  for (const rule of facts.firewall.value.rules) {
-    if (
-      rule.cfg &&
-      rule.enabled &&
-      rule.target === "ACCEPT" &&
-      svc.wan.value.via.some((v) => v.startsWith(`rule '${rule.name}'`))
-    ) {
-      changes.push({ op: "set", ref: rule.cfg, option: "enabled", value: "0" });
-    }
-  }
-  for (const zone of facts.firewall.value.zones) {
-    if (zone.cfg && svc.wan.value.via.includes(`zone '${zone.name}' accepts all input`))
-      changes.push({ op: "set", ref: zone.cfg, option: "input", value: "REJECT" });
-  }
-  return changes;
-}
+import { closeToWan } from "./wan-openers.js";
 
 export const adminServicesNotOnWan: Rule = {
   meta: {
@@ -58,10 +36,7 @@ export const adminServicesNotOnWan: Rule = {
       return fail(
         `${s.label} is reachable from the internet on ${formatPorts(s.wan.value.ports)}${restricted ? ` (only from ${s.wan.value.sources.join(", ")})` : " from any address"}: ${s.wan.value.via.join("; ")}`,
         s.wan.at,
-        uciFix(
-          "Close it to the WAN and reach the device through a VPN instead:",
-          closeToWan(facts, s),
-        ),
+        uciFix("Close it to the WAN and reach the device through a VPN instead:", closeToWan(s)),
         { subject, severity: restricted ? "medium" : "critical" },
       );
     });

@@ -1,8 +1,10 @@
 import { formatPorts } from "../../extract/router/ports.js";
 import { known } from "../../facts/value.js";
+import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, undecided } from "../outcome.js";
 import type { Rule } from "../types.js";
+import { restrictToSources } from "./wan-openers.js";
 
 export const adminWanSourceRestricted: Rule = {
   meta: {
@@ -28,24 +30,13 @@ export const adminWanSourceRestricted: Rule = {
     if (open.length > 0) {
       return open.map((s) => {
         const wan = s.wan.known ? s.wan.value : undefined;
-        const lines: string[] = [];
-        if (facts.firewall.known) {
-          for (const r of facts.firewall.value.rules) {
-            if (r.cfg && wan?.via.some((v) => v.startsWith(`rule '${r.name}'`)))
-              lines.push(
-                `uci add_list ${r.cfg.package}.${r.cfg.section}.src_ip='<your office or VPN address>'`,
-              );
-          }
-        }
-        if (lines.length) lines.push("uci commit firewall", "/etc/init.d/firewall reload");
         return fail(
           `${s.label} accepts ${formatPorts(wan?.ports ?? [])} from any internet address`,
           s.wan.at,
-          {
-            summary:
-              "Restrict the WAN rule to the addresses you administer from (or close it and use a VPN):",
-            commands: lines.length ? { language: "uci", lines } : undefined,
-          },
+          uciFix(
+            "Restrict the WAN rule or forward to the addresses you administer from (or close it and use a VPN):",
+            restrictToSources(s, "<your office or VPN address>"),
+          ),
           { subject: s.label },
         );
       });

@@ -4,7 +4,7 @@ import { known, unknown } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, undecided } from "../outcome.js";
-import { closeToWan } from "../router/admin-services-not-on-wan.js";
+import { closeToWan } from "../router/wan-openers.js";
 import type { Finding, Rule } from "../types.js";
 import { caseVpn, inputComplete, isSecureVpn, vpnLabel, withVpns } from "./kit.js";
 
@@ -52,7 +52,7 @@ export const remoteAccessViaVpn: Rule = {
             secure.length > 0
               ? `Administer through ${secure.map(vpnLabel).join(", ")} and close the direct access:`
               : SET_UP_VPN,
-            closeToWan(facts, s),
+            closeToWan(s),
           ),
           { subject: s.label, severity: secure.length > 0 || restricted ? "medium" : "high" },
         );
