@@ -802,6 +802,14 @@ describe("the insecure RUTX11 example", () => {
     "intercom-remote-relay | not_applicable | medium | ",
     "intercom-network-segmented | not_applicable | medium | ",
     "intercom-web-sessions | not_applicable | low | ",
+    "intercom-time-profiles | not_applicable | low | ",
+    "intercom-video-stream | not_applicable | medium | ",
+    "intercom-unique-pins | not_applicable | medium | ",
+    "backup-hashes-verified | manual | medium | ",
+    "firmware-update-routine | manual | medium | ",
+    "management-protocols-reviewed | manual | low | ",
+    "wifi-audit-routine | manual | low | ",
+    "diagnostics-encrypted-when-shared | manual | medium | ",
   ];
 
   const EXAMPLES = join(import.meta.dirname, "..", "examples");

@@ -11,12 +11,16 @@ import { extractSshd } from "./sshd.js";
 
 export type HostExtractor = (ctx: ExtractContext, facts: Facts) => void;
 
-/** In order: the firewall and sockets come before anything derived from them. */
+/**
+ * In order: services first (sshd; the PBX extractors ran before), then the sockets, then the
+ * firewall, which evaluates the ports of both; everything derived from them (deriveHostReach)
+ * runs after all extractors.
+ */
 export const HOST_EXTRACTORS: HostExtractor[] = [
   extractSshd,
   extractFail2ban,
-  extractHostFirewall,
   extractListening,
+  extractHostFirewall,
 ];
 
 export function extractHostFacts(ctx: ExtractContext, facts: Facts): void {

@@ -1,8 +1,33 @@
-import { known } from "../../facts/value.js";
+import type { Service } from "../../facts/model.js";
+import { known, type Origin } from "../../facts/value.js";
+import { sshdFix } from "../../remediation/sshd.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
-import type { Rule } from "../types.js";
+import type { Fix, Rule } from "../types.js";
+
+/** The fix in the service's own configuration language: sshd_config for OpenSSH, UCI for dropbear. */
+function passwordFix(s: Service, noKeys: boolean | undefined, evidence: readonly Origin[]): Fix {
+  if (s.cfg?.language === "sshd") {
+    return sshdFix(
+      noKeys
+        ? "Add your public key to ~/.ssh/authorized_keys (ssh-copy-id), check that key login works, then disable password logins (keyboard-interactive too: through PAM it asks for the same password):"
+        : "Disable password logins, keyboard-interactive included (through PAM it asks for the same password); check first that your key login works:",
+      s.cfg,
+      [
+        ["PasswordAuthentication", "no"],
+        ["KbdInteractiveAuthentication", "no"],
+      ],
+      evidence,
+    );
+  }
+  return uciFix(
+    noKeys
+      ? "Add your public key to /etc/dropbear/authorized_keys (WebUI: System > Administration > Access Control, or ssh-copy-id), check that key login works, then disable password logins:"
+      : "Disable password logins (keys are already installed):",
+    s.cfg ? [{ op: "set", ref: s.cfg, option: "PasswordAuth", value: "off" }] : [],
+  );
+}
 
 export const sshPasswordAuth: Rule = {
   meta: {
@@ -38,12 +63,7 @@ export const sshPasswordAuth: Rule = {
         return fail(
           `SSH accepts password logins${exposed ? " and is reachable from the internet" : ""}${noKeys ? "; no authorized key is installed yet" : ""}`,
           [...pw.at, ...(keys?.at ?? []), ...(exposed ? s.wan.at : [])],
-          uciFix(
-            noKeys
-              ? "Add your public key to /etc/dropbear/authorized_keys (WebUI: System > Administration > Access Control, or ssh-copy-id), check that key login works, then disable password logins:"
-              : "Disable password logins (keys are already installed):",
-            s.cfg ? [{ op: "set", ref: s.cfg, option: "PasswordAuth", value: "off" }] : [],
-          ),
+          passwordFix(s, noKeys, pw.at),
           { subject, severity: exposed ? "critical" : undefined },
         );
       });
@@ -99,6 +119,50 @@ export const sshPasswordAuth: Rule = {
         f.services.push(service({ id: "ssh", kind: "ssh" }));
       },
       expect: ["unknown"],
+    },
+    {
+      name: "OpenSSH: PasswordAuthentication not set (defaults to yes)",
+      facts: (f) => {
+        f.services.push(
+          service({
+            id: "ssh",
+            kind: "ssh",
+            label: "SSH (OpenSSH)",
+            auth: {
+              password: known(true, {
+                ...at(
+                  "PasswordAuthentication not set: OpenSSH defaults to yes",
+                  1,
+                  "case/etc/ssh/sshd_config",
+                ),
+                implied: true,
+              }),
+            },
+            cfg: { language: "sshd", file: "case/etc/ssh/sshd_config" },
+          }),
+        );
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "OpenSSH: PasswordAuthentication no",
+      facts: (f) => {
+        f.services.push(
+          service({
+            id: "ssh",
+            kind: "ssh",
+            label: "SSH (OpenSSH)",
+            auth: {
+              password: known(
+                false,
+                at("PasswordAuthentication no", 12, "case/etc/ssh/sshd_config"),
+              ),
+            },
+            cfg: { language: "sshd", file: "case/etc/ssh/sshd_config" },
+          }),
+        );
+      },
+      expect: ["pass"],
     },
     {
       name: "password on and exposed",

@@ -1,4 +1,5 @@
 import { known } from "../../facts/value.js";
+import { sshdFix } from "../../remediation/sshd.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, service } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
@@ -40,10 +41,17 @@ export const sshRootPasswordAuth: Rule = {
         return fail(
           "root may log in over SSH with a password",
           root.at,
-          uciFix(
-            "Refuse root password logins:",
-            s.cfg ? [{ op: "set", ref: s.cfg, option: "RootPasswordAuth", value: "off" }] : [],
-          ),
+          s.cfg?.language === "sshd"
+            ? sshdFix(
+                "Let root log in with a key only (install root's key first):",
+                s.cfg,
+                [["PermitRootLogin", "prohibit-password"]],
+                root.at,
+              )
+            : uciFix(
+                "Refuse root password logins:",
+                s.cfg ? [{ op: "set", ref: s.cfg, option: "RootPasswordAuth", value: "off" }] : [],
+              ),
           { subject },
         );
       });
@@ -75,6 +83,55 @@ export const sshRootPasswordAuth: Rule = {
             id: "ssh",
             kind: "ssh",
             auth: { password: known(true, at("on")), rootPassword: known(false, at("off")) },
+          }),
+        );
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "OpenSSH: PermitRootLogin yes with passwords on",
+      facts: (f) => {
+        f.services.push(
+          service({
+            id: "ssh",
+            kind: "ssh",
+            label: "SSH (OpenSSH)",
+            auth: {
+              password: known(
+                true,
+                at("PasswordAuthentication yes", 57, "case/etc/ssh/sshd_config"),
+              ),
+              rootPassword: known(true, at("PermitRootLogin yes", 32, "case/etc/ssh/sshd_config")),
+            },
+            cfg: { language: "sshd", file: "case/etc/ssh/sshd_config" },
+          }),
+        );
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "OpenSSH: PermitRootLogin prohibit-password (default)",
+      facts: (f) => {
+        f.services.push(
+          service({
+            id: "ssh",
+            kind: "ssh",
+            label: "SSH (OpenSSH)",
+            auth: {
+              password: known(
+                true,
+                at("PasswordAuthentication yes", 57, "case/etc/ssh/sshd_config"),
+              ),
+              rootPassword: known(false, {
+                ...at(
+                  "PermitRootLogin not set: OpenSSH defaults to prohibit-password",
+                  1,
+                  "case/etc/ssh/sshd_config",
+                ),
+                implied: true,
+              }),
+            },
+            cfg: { language: "sshd", file: "case/etc/ssh/sshd_config" },
           }),
         );
       },
