@@ -1,0 +1,103 @@
+import type { AsteriskRef } from "../../facts/model.js";
+import type { SipTransport } from "../../facts/pbx.js";
+import { asteriskFix } from "../../remediation/asterisk.js";
+import { fail, pass } from "../outcome.js";
+import type { Rule } from "../types.js";
+import { endpoint, sipOf, transport, transportRef, withSip } from "./kit.js";
+
+/** modules.conf beside the file that configured the listener. */
+function modulesRef(t: SipTransport | undefined): AsteriskRef {
+  const file = t ? transportRef(t).file : "etc/asterisk/iax.conf";
+  return {
+    language: "asterisk",
+    file: file.replace(/[^/!]*$/, "modules.conf"),
+    section: "modules",
+  };
+}
+
+export const iax2DisabledIfUnused: Rule = {
+  meta: {
+    id: "iax2-disabled-if-unused",
+    title: "IAX2 is not listening when no IAX2 user or trunk needs it",
+    severity: "medium",
+    guidelines: ["VPX-05"],
+    modes: ["config"],
+    appliesTo: ["pbx"],
+    rationale:
+      "chan_iax2 listens on UDP 4569 as soon as it loads, and most PBXs never use it. An unused listener is attack surface for nothing (IAX2 scanners and amplification): VitalPBX asks to disable the ports of services that are not used, IAX2 first.",
+    remediation:
+      "Stop loading chan_iax2 (noload in modules.conf) and close 4569/udp on the firewall.",
+  },
+  check(facts) {
+    const sip = sipOf(facts, "whether IAX2 is in use");
+    if (Array.isArray(sip)) return sip;
+    const listeners = sip.transports.filter((t) => t.driver === "iax2");
+    if (!sip.drivers.includes("iax2") || listeners.length === 0) {
+      const ev = facts.pbx.sip.at.filter(
+        (o) =>
+          o.kind === "config" &&
+          (o.file.includes("iax.conf") || (o.excerpt ?? "").includes("chan_iax2")),
+      );
+      return [pass("IAX2 is not listening: no iax.conf, or chan_iax2 is not loaded", ev)];
+    }
+    const used = sip.endpoints.filter(
+      (e) => e.driver === "iax2" && (e.role === "extension" || e.role === "trunk"),
+    );
+    const where = listeners.map((t) => `${t.bindAddress}:${t.port}/udp`).join(", ");
+    if (used.length > 0)
+      return [
+        pass(`IAX2 listens on ${where} for ${used.map((e) => `'${e.name}'`).join(", ")}`, [
+          ...listeners.flatMap((t) => t.at),
+          ...used.flatMap((e) => e.at.slice(0, 1)),
+        ]),
+      ];
+    const guests = sip.endpoints.filter((e) => e.driver === "iax2" && e.role === "guest");
+    const fix = asteriskFix("Stop loading chan_iax2, then unload it (or restart Asterisk):", [
+      { ref: modulesRef(listeners[0]), set: [["noload", "chan_iax2.so"]] },
+    ]);
+    fix.commands?.lines.push("; then: asterisk -rx 'module unload chan_iax2.so'");
+    return [
+      fail(
+        `IAX2 listens on ${where} but defines no authenticated user, peer or trunk${guests.length ? ` (only the unauthenticated ${guests.map((e) => `[${e.name}]`).join(", ")})` : ""}`,
+        [...listeners.flatMap((t) => t.at), ...guests.flatMap((e) => e.at.slice(0, 1))],
+        fix,
+      ),
+    ];
+  },
+  cases: [
+    {
+      name: "iax.conf.sample as shipped: listener and only the guest user",
+      facts: (f) =>
+        withSip(f, {
+          transports: [
+            transport({
+              name: "iax2",
+              driver: "iax2",
+              port: 4569,
+              cfg: { language: "asterisk", file: "case/etc/asterisk/iax.conf", section: "general" },
+            }),
+          ],
+          endpoints: [endpoint({ name: "guest", driver: "iax2", role: "guest" })],
+        }),
+      expect: ["fail"],
+    },
+    {
+      name: "IAX2 trunk to a branch office",
+      facts: (f) =>
+        withSip(f, {
+          transports: [transport({ name: "iax2", driver: "iax2", port: 4569 })],
+          endpoints: [endpoint({ name: "branch", driver: "iax2", role: "trunk" })],
+        }),
+      expect: ["pass"],
+    },
+    {
+      name: "no iax.conf",
+      facts: (f) =>
+        withSip(f, {
+          transports: [transport({ name: "transport-udp" })],
+          drivers: ["pjsip"],
+        }),
+      expect: ["pass"],
+    },
+  ],
+};
