@@ -1,7 +1,7 @@
 import { known } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
-import { absentPackage } from "../absent.js";
 import { asRouter, at, service } from "../case-kit.js";
+import { decideBySockets } from "../listening-kit.js";
 import { fail, pass, undecided } from "../outcome.js";
 import type { Rule } from "../types.js";
 
@@ -19,7 +19,29 @@ export const snmpDefaultCommunity: Rule = {
   },
   check(facts) {
     const snmp = facts.services.find((s) => s.kind === "snmp");
-    if (!snmp) return [absentPackage(facts, "SNMP", "etc/config/snmpd")];
+    if (!snmp) {
+      const found = decideBySockets(facts, {
+        label: "an SNMP agent",
+        port: 161,
+        transport: "udp",
+        uciFile: "etc/config/snmpd",
+        fix: {
+          summary:
+            "Stop the SNMP agent, or configure SNMPv3 users and remove the public/private communities in /etc/snmp/snmpd.conf.",
+        },
+      });
+      // A listening agent whose communities we cannot read is undecided, not a failure.
+      return [
+        found.status === "fail"
+          ? {
+              ...found,
+              status: "unknown",
+              fix: undefined,
+              message: `${found.message}; its communities are not in the input`,
+            }
+          : found,
+      ];
+    }
     if (!snmp.enabled.known) return [undecided("SNMP state unknown", snmp.enabled.at)];
     const dflt = snmp.auth.defaultCredential;
     if (!snmp.enabled.value) {
@@ -51,6 +73,25 @@ export const snmpDefaultCommunity: Rule = {
     ];
   },
   cases: [
+    {
+      name: "linux host, no agent",
+      facts: (f) => {
+        f.device.class = known("linux-host", at("host"));
+        f.listening = known([], at("ss -tulpn"));
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "linux host, agent without its config",
+      facts: (f) => {
+        f.device.class = known("linux-host", at("host"));
+        f.listening = known(
+          [{ transport: "udp", address: "0.0.0.0", port: 161, scope: "any", at: [at("ss")] }],
+          at("ss -tulpn"),
+        );
+      },
+      expect: ["unknown"],
+    },
     {
       name: "enabled with public",
       facts: (f) => {

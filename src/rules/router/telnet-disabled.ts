@@ -1,7 +1,7 @@
 import { known } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
-import { absentPackage } from "../absent.js";
 import { asRouter, at, service, tcp } from "../case-kit.js";
+import { decideBySockets } from "../listening-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
 import type { Rule } from "../types.js";
 
@@ -19,7 +19,26 @@ export const telnetDisabled: Rule = {
   },
   check(facts) {
     const telnets = facts.services.filter((s) => s.kind === "telnet");
-    if (telnets.length === 0) return [absentPackage(facts, "Telnet", "etc/config/telnetd")];
+    if (telnets.length === 0) {
+      return [
+        decideBySockets(facts, {
+          label: "Telnet",
+          port: 23,
+          transport: "tcp",
+          uciFile: "etc/config/telnetd",
+          fix: {
+            summary: "Stop and remove the telnet server; use SSH:",
+            commands: {
+              language: "shell",
+              lines: [
+                "systemctl disable --now inetd.service telnet.socket 2>/dev/null",
+                "apt-get purge telnetd inetutils-telnetd",
+              ],
+            },
+          },
+        }),
+      ];
+    }
     return telnets.map((s) => {
       if (!s.enabled.known) return unknownFrom(s.enabled, "Telnet state");
       if (!s.enabled.value) return pass("telnet is disabled", s.enabled.at);
@@ -36,6 +55,37 @@ export const telnetDisabled: Rule = {
     });
   },
   cases: [
+    {
+      name: "linux host, nothing on 23",
+      facts: (f) => {
+        f.device.class = known("linux-host", at("host"));
+        f.listening = known(
+          [{ transport: "tcp", address: "0.0.0.0", port: 22, scope: "any", at: [at("ss")] }],
+          at("ss -tulpn"),
+        );
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "linux host, telnetd on 23",
+      facts: (f) => {
+        f.device.class = known("linux-host", at("host"));
+        f.listening = known(
+          [
+            {
+              transport: "tcp",
+              address: "0.0.0.0",
+              port: 23,
+              scope: "any",
+              process: "inetd",
+              at: [at("ss")],
+            },
+          ],
+          at("ss -tulpn"),
+        );
+      },
+      expect: ["fail"],
+    },
     {
       name: "telnet on",
       facts: (f) => {
