@@ -1,5 +1,144 @@
-/** TODO(area owner): fill in. Reads its Asterisk files and sets the matching facts.pbx field. */
+/**
+ * Asterisk's logger (logger.conf) to facts.pbx.logging: every channel of [logfiles] with the
+ * levels it receives, and from them the files that receive `security` events (what fail2ban's
+ * Asterisk filters read best). As main/logger.c does:
+ *
+ * - `name => [formatter]level,level`; `*` means every level, `security` included;
+ * - `console` is the console, `syslog.facility` is syslog, anything else a file, relative to
+ *   astlogdir (asterisk.conf [directories], default /var/log/asterisk) unless it starts with `/`;
+ * - with `appendhostname = yes` in [general], every file name gets `.<hostname>` appended;
+ * - without logger.conf, Asterisk logs warnings, notices and errors to the console only.
+ *
+ * AsteriskLoggingFacts only has room for the security files; the per-channel levels are kept in
+ * `channels` (AsteriskLoggingDetail), which the rules read when present.
+ */
 import type { Facts } from "../../facts/model.js";
+import type { AsteriskLoggingFacts } from "../../facts/pbx.js";
+import { known, type Origin, unknown } from "../../facts/value.js";
+import { get } from "../../parsers/asterisk/index.js";
+import { absentOrigin, asteriskDirComplete, astTrue, firstSection } from "./ami.js";
 import type { AsteriskContext } from "./context.js";
 
-export function extractAsteriskLogging(_ctx: AsteriskContext, _facts: Facts): void {}
+export const DEFAULT_LOG_DIR = "/var/log/asterisk";
+/** Stands for the host name Asterisk appends to file names with `appendhostname = yes`. */
+export const HOSTNAME_PLACEHOLDER = "<hostname>";
+
+export interface AsteriskLogChannel {
+  /** The channel as written: "messages", "security.log", "syslog.local0", "console". */
+  name: string;
+  type: "file" | "syslog" | "console";
+  /** Absolute path for a file; "syslog:<facility>" or "console" otherwise. */
+  path: string;
+  /** Levels, lower case, as written (`*` expanded to "*"). */
+  levels: string[];
+  at: Origin[];
+}
+
+export interface AsteriskLoggingDetail extends AsteriskLoggingFacts {
+  /** Every channel of [logfiles] with its levels. */
+  channels: AsteriskLogChannel[];
+  /** Asterisk's log directory (astlogdir). */
+  logDir: string;
+  /** The file holding [logfiles], for a fix (absent when logger.conf is missing). */
+  logfilesRef?: { file: string; section: string };
+}
+
+/** The detail, when the facts came from this extractor (other sources may fill the bare facts). */
+export function loggingDetail(f: AsteriskLoggingFacts): AsteriskLoggingDetail | undefined {
+  const d = f as Partial<AsteriskLoggingDetail>;
+  return Array.isArray(d.channels) && typeof d.logDir === "string"
+    ? (d as AsteriskLoggingDetail)
+    : undefined;
+}
+
+/** Whether a channel receives a level (`*` receives all). */
+export function receives(channel: AsteriskLogChannel, level: string): boolean {
+  return channel.levels.includes("*") || channel.levels.includes(level);
+}
+
+function logDir(ctx: AsteriskContext): { dir: string; origin?: Origin } {
+  const conf = ctx.asterisk("asterisk.conf");
+  const dirs = conf ? firstSection(conf, "directories") : undefined;
+  const v = dirs ? get(dirs, "astlogdir") : undefined;
+  if (!v || !dirs) return { dir: DEFAULT_LOG_DIR };
+  const entry = dirs.entries.findLast((e) => e.key.toLowerCase() === "astlogdir");
+  return { dir: v.replace(/\/+$/, "") || "/", origin: entry ? ctx.entryOrigin(entry) : undefined };
+}
+
+export function extractAsteriskLogging(ctx: AsteriskContext, facts: Facts): void {
+  const config = ctx.asterisk("logger.conf");
+  const dir = logDir(ctx);
+  if (!config) {
+    if (!asteriskDirComplete(ctx)) {
+      facts.pbx.logging = unknown(ctx.whyUnknown("logger.conf"));
+      return;
+    }
+    const origin = absentOrigin(
+      ctx,
+      "logger.conf",
+      "Asterisk logs warnings, notices and errors to the console only",
+    );
+    const detail: AsteriskLoggingDetail = {
+      securityLogFiles: [],
+      at: [origin],
+      channels: [
+        {
+          name: "console",
+          type: "console",
+          path: "console",
+          levels: ["notice", "warning", "error"],
+          at: [origin],
+        },
+      ],
+      logDir: dir.dir,
+    };
+    facts.pbx.logging = known<AsteriskLoggingFacts>(detail, origin);
+    return;
+  }
+  const general = firstSection(config, "general");
+  const appendHost = general ? astTrue(get(general, "appendhostname")) : false;
+  const logfiles = firstSection(config, "logfiles");
+  const channels: AsteriskLogChannel[] = [];
+  for (const e of logfiles?.entries ?? []) {
+    const name = e.key.trim();
+    if (!name) continue;
+    const levels = e.value
+      .replace(/^\s*\[[^\]]*\]/, "")
+      .split(",")
+      .map((l) => l.trim().toLowerCase())
+      .filter(Boolean);
+    const at = [ctx.entryOrigin(e)];
+    if (name.toLowerCase() === "console") {
+      channels.push({ name, type: "console", path: "console", levels, at });
+    } else if (name.toLowerCase().startsWith("syslog")) {
+      const facility = name.includes(".") ? name.slice(name.indexOf(".") + 1) : "local0";
+      channels.push({ name, type: "syslog", path: `syslog:${facility || "local0"}`, levels, at });
+    } else {
+      const base = name.startsWith("/") ? name : `${dir.dir === "/" ? "" : dir.dir}/${name}`;
+      const path = appendHost ? `${base}.${HOSTNAME_PLACEHOLDER}` : base;
+      channels.push({ name, type: "file", path, levels, at });
+    }
+  }
+  const securityLogFiles = channels
+    .filter((c) => c.type === "file" && receives(c, "security"))
+    .map((c) => c.path);
+  const sectionAt: Origin = logfiles
+    ? ctx.sectionOrigin(logfiles)
+    : {
+        kind: "config",
+        file: ctx.tree.display(config.file),
+        excerpt: "no [logfiles] section: nothing is logged to files",
+      };
+  const at: Origin[] = [sectionAt, ...channels.flatMap((c) => c.at)];
+  if (dir.origin) at.push(dir.origin);
+  const detail: AsteriskLoggingDetail = {
+    securityLogFiles,
+    at,
+    channels,
+    logDir: dir.dir,
+    logfilesRef: logfiles
+      ? { file: ctx.tree.display(logfiles.file), section: logfiles.name }
+      : { file: ctx.tree.display(config.file), section: "logfiles" },
+  };
+  facts.pbx.logging = known<AsteriskLoggingFacts>(detail, ...at);
+}
