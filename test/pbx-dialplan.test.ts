@@ -11,8 +11,6 @@ import { settingsFrom } from "../src/engine/profile.js";
 import { runRules, type TargetReport } from "../src/engine/run.js";
 import { AsteriskContext } from "../src/extract/pbx/context.js";
 import {
-  type DialplanDetail,
-  dialplanDetail,
   extractDialplan,
   MAX_PATHS,
   maskDialplanSecrets,
@@ -21,7 +19,7 @@ import {
 } from "../src/extract/pbx/dialplan.js";
 import { emptyFacts } from "../src/facts/empty.js";
 import type { Facts } from "../src/facts/model.js";
-import type { SipEndpoint } from "../src/facts/pbx.js";
+import type { DialplanFacts, SipEndpoint } from "../src/facts/pbx.js";
 import { DIALPLAN_RULES } from "../src/rules/dialplan/index.js";
 import { endpoint, withSip } from "../src/rules/dialplan/kit.js";
 import { MemoryTree } from "../src/sources/tree.js";
@@ -32,7 +30,7 @@ const now = new Date("2026-11-21T00:00:00Z");
 function dialplan(
   files: Record<string, string>,
   endpoints: SipEndpoint[] | undefined,
-): { facts: Facts; plan: DialplanDetail; report: TargetReport } {
+): { facts: Facts; plan: DialplanFacts; report: TargetReport } {
   const tree = new MemoryTree("pbx.tar");
   for (const [name, text] of Object.entries(files))
     tree.add(`etc/asterisk/${name}`, Buffer.from(text));
@@ -41,7 +39,7 @@ function dialplan(
   if (endpoints) withSip(facts, endpoints);
   extractDialplan(new AsteriskContext(tree), facts);
   if (!facts.pbx.dialplan.known) throw new Error(facts.pbx.dialplan.reason);
-  const plan = dialplanDetail(facts.pbx.dialplan.value) as DialplanDetail;
+  const plan = facts.pbx.dialplan.value;
   return { facts, plan, report: runRules(facts, DIALPLAN_RULES, settingsFrom({}), now) };
 }
 

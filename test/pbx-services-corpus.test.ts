@@ -10,7 +10,6 @@ import { auditTarget } from "../src/audit/audit-target.js";
 import { settingsFrom } from "../src/engine/profile.js";
 import { runRules, type TargetReport } from "../src/engine/run.js";
 import { extractFacts } from "../src/extract/index.js";
-import { loggingDetail } from "../src/extract/pbx/logging.js";
 import type { Facts } from "../src/facts/model.js";
 import { ALL_RULES } from "../src/rules/index.js";
 import { DiskTree, type FileTree } from "../src/sources/tree.js";
@@ -133,9 +132,10 @@ describeCorpus("PBX services: Asterisk's sample configuration (master)", () => {
     const logging = facts.pbx.logging;
     if (!logging.known) throw new Error(logging.reason);
     expect(logging.value.securityLogFiles).toEqual([]);
-    expect(
-      loggingDetail(logging.value)?.channels.map((c) => `${c.name}:${c.levels.join(",")}`),
-    ).toEqual(["console:notice,warning,error", "messages.log:notice,warning,error"]);
+    expect(logging.value.channels?.map((c) => `${c.name}:${c.levels.join(",")}`)).toEqual([
+      "console:notice,warning,error",
+      "messages.log:notice,warning,error",
+    ]);
     expect(statuses(r, "asterisk-security-log-for-fail2ban")).toEqual(["fail"]);
     expect(result(r, "asterisk-security-log-for-fail2ban").remediation?.commands?.lines).toContain(
       "security = security",
@@ -197,7 +197,7 @@ describeCorpus("PBX services: Wazo's /etc/asterisk with its fail2ban jails", () 
     const logging = facts.pbx.logging;
     if (!logging.known) throw new Error(logging.reason);
     expect(logging.value.securityLogFiles).toEqual([]);
-    const ch = loggingDetail(logging.value)?.channels.find((c) => c.name === "fail2ban");
+    const ch = logging.value.channels?.find((c) => c.name === "fail2ban");
     expect(ch).toMatchObject({ path: "/var/log/asterisk/fail2ban", levels: ["notice"] });
     const f = result(r, "asterisk-security-log-for-fail2ban", "fail2ban jail asterisk-wazo");
     expect([f.status, f.severity]).toEqual(["fail", "low"]);

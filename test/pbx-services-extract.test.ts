@@ -5,8 +5,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { extractFacts } from "../src/extract/index.js";
-import { dialplanDetail } from "../src/extract/pbx/dialplan.js";
-import { loggingDetail } from "../src/extract/pbx/logging.js";
 import type { Facts } from "../src/facts/model.js";
 import type { Fact } from "../src/facts/value.js";
 import { md5Crypt } from "../src/secrets/index.js";
@@ -213,8 +211,8 @@ describe("extractAsteriskLogging", () => {
       "/srv/log/asterisk/full-json.log",
       "/var/log/pbx-auth.log",
     ]);
-    const detail = loggingDetail(logging);
-    expect(detail?.channels.map((c) => [c.name, c.type, c.path, c.levels.join(",")])).toEqual([
+    const detail = logging;
+    expect(detail.channels?.map((c) => [c.name, c.type, c.path, c.levels.join(",")])).toEqual([
       ["console", "console", "console", "notice,warning,error"],
       ["messages", "file", "/srv/log/asterisk/messages", "notice,warning,error"],
       ["security", "file", "/srv/log/asterisk/security", "security"],
@@ -227,7 +225,7 @@ describe("extractAsteriskLogging", () => {
   it("Wazo's `fail2ban => notice` is a NOTICE file, not a security one", () => {
     const f = facts({ "logger.conf": "[logfiles]\nfail2ban => notice\nfull => notice,warning\n" });
     expect(value(f.pbx.logging).securityLogFiles).toEqual([]);
-    expect(loggingDetail(value(f.pbx.logging))?.channels[0]).toMatchObject({
+    expect(value(f.pbx.logging).channels?.[0]).toMatchObject({
       path: "/var/log/asterisk/fail2ban",
       levels: ["notice"],
     });
@@ -246,14 +244,5 @@ describe("extractAsteriskLogging", () => {
     const f = facts({ "manager.conf": "[general]\n" });
     expect(value(f.pbx.logging).securityLogFiles).toEqual([]);
     expect(facts({ "manager.conf": "[general]\n" }, false).pbx.logging.known).toBe(false);
-  });
-});
-
-describe("facts from other sources", () => {
-  it("the detail readers accept bare facts", () => {
-    expect(loggingDetail({ securityLogFiles: [], at: [] })).toBeUndefined();
-    expect(
-      dialplanDetail({ contexts: [], inbound: [], tollFraud: [], dynamicJumps: [] }),
-    ).toBeUndefined();
   });
 });

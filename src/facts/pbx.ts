@@ -3,7 +3,7 @@
  * from the Asterisk configuration today and from SIP probes later. No secret is kept: passwords
  * are reduced to PasswordFacts / PasswordQuality.
  */
-import type { BindScope, ConfigRef, PasswordFacts } from "./model.js";
+import type { AsteriskRef, BindScope, ConfigRef, PasswordFacts } from "./model.js";
 import type { Fact, Origin } from "./value.js";
 
 export type SipDriver = "pjsip" | "chan_sip" | "iax2";
@@ -119,18 +119,59 @@ export interface TollFraudPath {
   dial: { application: string; trunk: string; at: Origin[] };
 }
 
+/** One `include =>` line: every extension of `to` can be dialled in `from`. */
+export interface DialplanInclude {
+  from: string;
+  to: string;
+  at: Origin[];
+}
+
+/** The `context` of a dynamic jump that stands for generated configuration (#exec, realtime). */
+export const GENERATED_CONTEXT = "(generated)";
+
 export interface DialplanFacts {
   contexts: string[];
   /** Contexts calls from outside can land in, with the reason (trunk, anonymous, guest). */
   inbound: { context: string; entry: string; at: Origin[] }[];
   tollFraud: TollFraudPath[];
-  /** Jumps whose target is computed at run time (`Goto(${X})`): reachability unknown there. */
-  dynamicJumps: { context: string; via: string; at: Origin[] }[];
+  /**
+   * Jumps whose target is computed at run time (`Goto(${X})`), or configuration generated at run
+   * time (context GENERATED_CONTEXT): reachability is unknown there. `from` is the inbound
+   * context the jump was reached from; absent for generated configuration, which affects all.
+   */
+  dynamicJumps: { context: string; via: string; from?: string; at: Origin[] }[];
+  /** The include graph, when the dial plan itself was read (a probe cannot know it). */
+  includes?: DialplanInclude[];
 }
+
+export interface AsteriskLogChannel {
+  /** The channel as written: "messages", "security.log", "syslog.local0", "console". */
+  name: string;
+  type: "file" | "syslog" | "console";
+  /** Absolute path for a file; "syslog:<facility>" or "console" otherwise. */
+  path: string;
+  /** Levels, lower case, as written ("*" for all). */
+  levels: string[];
+  at: Origin[];
+}
+
+/** Whether a log channel receives a level (`*` receives all). */
+export function receivesLevel(channel: AsteriskLogChannel, level: string): boolean {
+  return channel.levels.includes("*") || channel.levels.includes(level);
+}
+
+/** Stands for the host name Asterisk appends to file names with `appendhostname = yes`. */
+export const HOSTNAME_PLACEHOLDER = "<hostname>";
 
 export interface AsteriskLoggingFacts {
   /** Files logger.conf writes `security` events to (as the PBX sees them, e.g. /var/log/asterisk/security). */
   securityLogFiles: string[];
+  /** Every channel of [logfiles] with its levels, when logger.conf was read. */
+  channels?: AsteriskLogChannel[];
+  /** Asterisk's log directory (astlogdir). */
+  logDir?: string;
+  /** The [logfiles] section, where a fix goes (absent when logger.conf is missing). */
+  logfilesRef?: AsteriskRef;
   at: Origin[];
 }
 

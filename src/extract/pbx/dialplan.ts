@@ -29,12 +29,14 @@
  * each context once (cycles end there) and keeps at most MAX_PATHS paths per inbound context.
  */
 import type { Facts } from "../../facts/model.js";
-import type {
-  DialplanFacts,
-  DialplanStep,
-  SipEndpoint,
-  SipFacts,
-  TollFraudPath,
+import {
+  type DialplanFacts,
+  type DialplanInclude,
+  type DialplanStep,
+  GENERATED_CONTEXT,
+  type SipEndpoint,
+  type SipFacts,
+  type TollFraudPath,
 } from "../../facts/pbx.js";
 import { type ConfigOrigin, known, type Origin, unknown } from "../../facts/value.js";
 import { get, getAll, sectionsNamed } from "../../parsers/asterisk/index.js";
@@ -43,40 +45,6 @@ import { ASTERISK_DIR, type AsteriskContext } from "./context.js";
 
 export const MAX_PATHS = 25;
 const MAX_VIA = 160;
-/** What a context name in dynamicJumps is when the unknown part is generated configuration. */
-export const GENERATED = "(generated)";
-
-/** One `include =>` line: every extension of `to` can be dialled in `from`. */
-export interface DialplanInclude {
-  from: string;
-  to: string;
-  at: Origin[];
-}
-
-/** DialplanFacts and the include graph, which DialplanFacts has no room for. */
-export interface DialplanDetail extends DialplanFacts {
-  includes: DialplanInclude[];
-}
-
-/**
- * The dynamic jumps (and generated configuration) that make reachability from an inbound context
- * unknown: generated configuration applies to every context; a jump applies to the inbound
- * context it was reached from (its `via` ends with "(reached from CONTEXT: …)").
- */
-export function dynamicFor(
-  f: DialplanFacts,
-  inboundContext: string,
-): DialplanFacts["dynamicJumps"] {
-  return f.dynamicJumps.filter(
-    (d) => d.context === GENERATED || d.via.includes(`(reached from ${inboundContext}: `),
-  );
-}
-
-/** The detail, when the facts came from this extractor (other sources may fill the bare facts). */
-export function dialplanDetail(f: DialplanFacts): DialplanDetail | undefined {
-  const d = f as Partial<DialplanDetail>;
-  return Array.isArray(d.includes) ? (d as DialplanDetail) : undefined;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Text of the dial plan: splitting arguments as Asterisk does after substitution, but keeping
@@ -698,7 +666,7 @@ function buildGraph(
 
 interface SearchResult {
   paths: TollFraudPath[];
-  dynamic: { context: string; via: string; at: Origin[] }[];
+  dynamic: DialplanFacts["dynamicJumps"];
 }
 
 function search(nodes: Map<string, Node>, inbound: Inbound[]): SearchResult {
@@ -752,6 +720,7 @@ function search(nodes: Map<string, Node>, inbound: Inbound[]): SearchResult {
         dynamic.push({
           context: node.name,
           via: `${x.via} (reached from ${entry.context}: ${contexts.join(" → ")})`,
+          from: entry.context,
           at: [x.at],
         });
       }
@@ -773,7 +742,7 @@ function generated(ctx: AsteriskContext): SearchResult["dynamic"] {
     const conf = ctx.asterisk(name);
     for (const x of conf?.execs ?? []) {
       out.push({
-        context: GENERATED,
+        context: GENERATED_CONTEXT,
         via: `#exec ${x.command}: what it generates for ${name} (contexts, endpoints) is unknown`,
         at: [
           {
@@ -789,7 +758,7 @@ function generated(ctx: AsteriskContext): SearchResult["dynamic"] {
   for (const other of ["extensions.ael", "extensions.lua"]) {
     if (ctx.tree.read(`${ASTERISK_DIR}/${other}`) !== undefined) {
       out.push({
-        context: GENERATED,
+        context: GENERATED_CONTEXT,
         via: `${other}: a dial plan Bulwark does not read`,
         at: [{ kind: "config", file: ctx.tree.display(`${ASTERISK_DIR}/${other}`) }],
       });
@@ -810,7 +779,7 @@ export function extractDialplan(ctx: AsteriskContext, facts: Facts): void {
   const { nodes, includes } = buildGraph(ctx, sections, trunks);
   const inbound = sip ? inboundContexts(ctx, sip) : [];
   const { paths, dynamic } = search(nodes, inbound);
-  const detail: DialplanDetail = {
+  const detail: DialplanFacts = {
     contexts: [...nodes.keys()],
     inbound: inbound.map((i) => ({ context: i.context, entry: i.entries.join("; "), at: i.at })),
     tollFraud: paths,

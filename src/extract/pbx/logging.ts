@@ -10,51 +10,21 @@
  * - without logger.conf, Asterisk logs warnings, notices and errors to the console only.
  *
  * AsteriskLoggingFacts only has room for the security files; the per-channel levels are kept in
- * `channels` (AsteriskLoggingDetail), which the rules read when present.
+ * `channels` (AsteriskLoggingFacts), which the rules read when present.
  */
 import type { Facts } from "../../facts/model.js";
-import type { AsteriskLoggingFacts } from "../../facts/pbx.js";
+import {
+  type AsteriskLogChannel,
+  type AsteriskLoggingFacts,
+  HOSTNAME_PLACEHOLDER,
+  receivesLevel,
+} from "../../facts/pbx.js";
 import { known, type Origin, unknown } from "../../facts/value.js";
 import { get } from "../../parsers/asterisk/index.js";
 import { absentOrigin, asteriskDirComplete, astTrue, firstSection } from "./ami.js";
 import type { AsteriskContext } from "./context.js";
 
 export const DEFAULT_LOG_DIR = "/var/log/asterisk";
-/** Stands for the host name Asterisk appends to file names with `appendhostname = yes`. */
-export const HOSTNAME_PLACEHOLDER = "<hostname>";
-
-export interface AsteriskLogChannel {
-  /** The channel as written: "messages", "security.log", "syslog.local0", "console". */
-  name: string;
-  type: "file" | "syslog" | "console";
-  /** Absolute path for a file; "syslog:<facility>" or "console" otherwise. */
-  path: string;
-  /** Levels, lower case, as written (`*` expanded to "*"). */
-  levels: string[];
-  at: Origin[];
-}
-
-export interface AsteriskLoggingDetail extends AsteriskLoggingFacts {
-  /** Every channel of [logfiles] with its levels. */
-  channels: AsteriskLogChannel[];
-  /** Asterisk's log directory (astlogdir). */
-  logDir: string;
-  /** The file holding [logfiles], for a fix (absent when logger.conf is missing). */
-  logfilesRef?: { file: string; section: string };
-}
-
-/** The detail, when the facts came from this extractor (other sources may fill the bare facts). */
-export function loggingDetail(f: AsteriskLoggingFacts): AsteriskLoggingDetail | undefined {
-  const d = f as Partial<AsteriskLoggingDetail>;
-  return Array.isArray(d.channels) && typeof d.logDir === "string"
-    ? (d as AsteriskLoggingDetail)
-    : undefined;
-}
-
-/** Whether a channel receives a level (`*` receives all). */
-export function receives(channel: AsteriskLogChannel, level: string): boolean {
-  return channel.levels.includes("*") || channel.levels.includes(level);
-}
 
 function logDir(ctx: AsteriskContext): { dir: string; origin?: Origin } {
   const conf = ctx.asterisk("asterisk.conf");
@@ -78,7 +48,7 @@ export function extractAsteriskLogging(ctx: AsteriskContext, facts: Facts): void
       "logger.conf",
       "Asterisk logs warnings, notices and errors to the console only",
     );
-    const detail: AsteriskLoggingDetail = {
+    const detail: AsteriskLoggingFacts = {
       securityLogFiles: [],
       at: [origin],
       channels: [
@@ -120,7 +90,7 @@ export function extractAsteriskLogging(ctx: AsteriskContext, facts: Facts): void
     }
   }
   const securityLogFiles = channels
-    .filter((c) => c.type === "file" && receives(c, "security"))
+    .filter((c) => c.type === "file" && receivesLevel(c, "security"))
     .map((c) => c.path);
   const sectionAt: Origin = logfiles
     ? ctx.sectionOrigin(logfiles)
@@ -131,14 +101,14 @@ export function extractAsteriskLogging(ctx: AsteriskContext, facts: Facts): void
       };
   const at: Origin[] = [sectionAt, ...channels.flatMap((c) => c.at)];
   if (dir.origin) at.push(dir.origin);
-  const detail: AsteriskLoggingDetail = {
+  const detail: AsteriskLoggingFacts = {
     securityLogFiles,
     at,
     channels,
     logDir: dir.dir,
     logfilesRef: logfiles
-      ? { file: ctx.tree.display(logfiles.file), section: logfiles.name }
-      : { file: ctx.tree.display(config.file), section: "logfiles" },
+      ? { language: "asterisk", file: ctx.tree.display(logfiles.file), section: logfiles.name }
+      : { language: "asterisk", file: ctx.tree.display(config.file), section: "logfiles" },
   };
   facts.pbx.logging = known<AsteriskLoggingFacts>(detail, ...at);
 }

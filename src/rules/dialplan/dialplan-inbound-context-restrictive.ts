@@ -1,5 +1,5 @@
-import { dialplanDetail, GENERATED } from "../../extract/pbx/dialplan.js";
 import type { Facts } from "../../facts/model.js";
+import { type DialplanInclude, GENERATED_CONTEXT } from "../../facts/pbx.js";
 import type { AsteriskEdit } from "../../remediation/asterisk.js";
 import { asteriskLines } from "../../remediation/asterisk.js";
 import { at } from "../case-kit.js";
@@ -64,8 +64,9 @@ export const dialplanInboundContextRestrictive: Rule = {
     if (!dp.known) return [unknownFrom(dp, "What inbound contexts include")];
     const sip = facts.pbx.sip;
     if (!sip.known) return [unknownFrom(sip, "Which contexts calls from outside land in")];
-    const detail = dialplanDetail(dp.value);
-    if (!detail)
+    const detail = dp.value;
+    const includes = detail.includes;
+    if (!includes)
       return [
         undecided("the dial plan's includes are not known (facts from another source)", dp.at),
       ];
@@ -87,7 +88,7 @@ export const dialplanInboundContextRestrictive: Rule = {
           moveFix(
             facts,
             i.context,
-            dialplanFile(detail.includes.filter((x) => x.from === i.context).flatMap((x) => x.at)),
+            dialplanFile(includes.filter((x) => x.from === i.context).flatMap((x) => x.at)),
           ),
           { subject },
         );
@@ -100,11 +101,11 @@ export const dialplanInboundContextRestrictive: Rule = {
           { subject },
         );
       }
-      const closure = includeClosure(detail.includes, i.context);
+      const closure = includeClosure(includes, i.context);
       const hits = [...closure.entries()].filter(([ctx]) => internal.has(ctx));
       if (hits.length === 0) {
         const names = [...closure.keys()];
-        const generated = detail.dynamicJumps.filter((d) => d.context === GENERATED);
+        const generated = detail.dynamicJumps.filter((d) => d.context === GENERATED_CONTEXT);
         if (generated.length)
           return undecided(
             `[${i.context}] (${i.entry}) includes no internal context in the files read, but part of the dial plan is generated: ${generated.map((d) => d.via).join("; ")}`,
@@ -119,8 +120,8 @@ export const dialplanInboundContextRestrictive: Rule = {
           { subject },
         );
       }
-      const [ctx, chain] = hits[0] as [string, typeof detail.includes];
-      const first = chain[0] as (typeof detail.includes)[number];
+      const [ctx, chain] = hits[0] as [string, DialplanInclude[]];
+      const first = chain[0] as DialplanInclude;
       const origin = first.at.find((o) => o.kind === "config");
       const where =
         origin?.kind === "config"

@@ -2,15 +2,16 @@
  * What the dial plan rules share: the endpoints behind an inbound context, fix references, and
  * the case builders for their cases (SIP facts and dial plan facts written by hand).
  */
-import type { DialplanDetail, DialplanInclude } from "../../extract/pbx/dialplan.js";
 import type { AsteriskRef, Facts, PasswordFacts } from "../../facts/model.js";
-import type {
-  DialplanFacts,
-  DialplanStep,
-  SipDriver,
-  SipEndpoint,
-  SipPeerRole,
-  TollFraudPath,
+import {
+  type DialplanFacts,
+  type DialplanInclude,
+  type DialplanStep,
+  GENERATED_CONTEXT,
+  type SipDriver,
+  type SipEndpoint,
+  type SipPeerRole,
+  type TollFraudPath,
 } from "../../facts/pbx.js";
 import { type ConfigOrigin, known, type Origin } from "../../facts/value.js";
 import { at } from "../case-kit.js";
@@ -144,9 +145,9 @@ export function tollPath(
   return { from, entry, steps, dial: { application: "Dial", trunk, at: last.at } };
 }
 
-export function withDialplan(f: Facts, p: Partial<DialplanDetail> = {}): DialplanDetail {
+export function withDialplan(f: Facts, p: Partial<DialplanFacts> = {}): DialplanFacts {
   f.device.class = known("pbx", at("etc/asterisk"));
-  const d: DialplanDetail = {
+  const d: DialplanFacts = {
     contexts: [],
     inbound: [],
     tollFraud: [],
@@ -160,4 +161,16 @@ export function withDialplan(f: Facts, p: Partial<DialplanDetail> = {}): Dialpla
 
 export function include(from: string, to: string, line: number): DialplanInclude {
   return { from, to, at: [at(`include => ${to}`, line, EXTENSIONS)] };
+}
+
+/**
+ * The dynamic jumps (and generated configuration) that make reachability from an inbound context
+ * unknown: generated configuration affects every context; a jump, the inbound context it was
+ * reached from.
+ */
+export function dynamicFor(
+  f: DialplanFacts,
+  inboundContext: string,
+): DialplanFacts["dynamicJumps"] {
+  return f.dynamicJumps.filter((d) => d.context === GENERATED_CONTEXT || d.from === inboundContext);
 }

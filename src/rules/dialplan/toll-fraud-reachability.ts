@@ -1,5 +1,4 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: Asterisk dial plan text uses ${VAR} literally
-import { dynamicFor } from "../../extract/pbx/dialplan.js";
 import type { Facts } from "../../facts/model.js";
 import type { TollFraudPath } from "../../facts/pbx.js";
 import type { Origin } from "../../facts/value.js";
@@ -9,6 +8,7 @@ import { fail, pass, undecided, unknownFrom } from "../outcome.js";
 import type { Finding, Fix, Rule } from "../types.js";
 import {
   dialplanFile,
+  dynamicFor,
   EXTENSIONS,
   endpoint,
   endpointRef,
@@ -196,6 +196,7 @@ export const tollFraudReachability: Rule = {
             {
               context: "from-trunk",
               via: "Goto(${DEST}) (reached from from-trunk: from-trunk)",
+              from: "from-trunk",
               at: [at("exten => s,1,Goto(${DEST})", 4, EXTENSIONS)],
             },
           ],

@@ -1,11 +1,10 @@
+import type { Fail2banJail } from "../../facts/host.js";
+import type { AsteriskRef } from "../../facts/model.js";
 import {
   type AsteriskLogChannel,
   HOSTNAME_PLACEHOLDER,
-  loggingDetail,
-  receives,
-} from "../../extract/pbx/logging.js";
-import type { Fail2banJail } from "../../facts/host.js";
-import type { AsteriskRef } from "../../facts/model.js";
+  receivesLevel as receives,
+} from "../../facts/pbx.js";
 import { asteriskFix } from "../../remediation/asterisk.js";
 import { fail, notApplicable, pass, undecided, unknownFrom } from "../outcome.js";
 import type { Finding, Fix, Rule } from "../types.js";
@@ -75,7 +74,7 @@ export const asteriskSecurityLogForFail2ban: Rule = {
     const lf = facts.pbx.logging;
     if (!lf.known) return [unknownFrom(lf, "Where Asterisk writes security events")];
     const logging = lf.value;
-    const detail = loggingDetail(logging);
+    const detail = logging;
     const logDir = detail?.logDir ?? "/var/log/asterisk";
     const ref: AsteriskRef = {
       language: "asterisk",
@@ -137,7 +136,7 @@ export const asteriskSecurityLogForFail2ban: Rule = {
           evidence,
           { subject },
         );
-      if (!detail) {
+      if (!logging.channels) {
         const direct = j.logpaths.find((lp) =>
           logging.securityLogFiles.some((f) => globRe(lp).test(f)),
         );

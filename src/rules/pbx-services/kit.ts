@@ -5,7 +5,6 @@
  */
 import { isIP } from "node:net";
 import { bindScopeOf, splitHostPort } from "../../extract/pbx/ami.js";
-import type { AsteriskLogChannel, AsteriskLoggingDetail } from "../../extract/pbx/logging.js";
 import type { Fail2banJail } from "../../facts/host.js";
 import type {
   AsteriskRef,
@@ -15,7 +14,13 @@ import type {
   PasswordQuality,
   Service,
 } from "../../facts/model.js";
-import type { AmiFacts, AmiUser, AsteriskHttpFacts } from "../../facts/pbx.js";
+import type {
+  AmiFacts,
+  AmiUser,
+  AsteriskHttpFacts,
+  AsteriskLogChannel,
+  AsteriskLoggingFacts,
+} from "../../facts/pbx.js";
 import { type ConfigOrigin, type Fact, known, type Origin } from "../../facts/value.js";
 import { at } from "../case-kit.js";
 import type { Severity } from "../types.js";
@@ -365,14 +370,14 @@ export function channel(name: string, levels: string[], line = 3): AsteriskLogCh
 
 export function withLogging(f: Facts, channels: AsteriskLogChannel[]): void {
   asPbx(f);
-  const detail: AsteriskLoggingDetail = {
+  const detail: AsteriskLoggingFacts = {
     securityLogFiles: channels
       .filter((c) => c.type === "file" && (c.levels.includes("security") || c.levels.includes("*")))
       .map((c) => c.path),
     at: [at("[logfiles]", 2, LOGGER), ...channels.flatMap((c) => c.at)],
     channels,
     logDir: "/var/log/asterisk",
-    logfilesRef: { file: LOGGER, section: "logfiles" },
+    logfilesRef: { language: "asterisk", file: LOGGER, section: "logfiles" },
   };
   f.pbx.logging = known(detail, ...detail.at);
 }
