@@ -1,5 +1,6 @@
 /** Address classification shared by every source (config, probe, logs). */
 import { isIP } from "node:net";
+import type { BindScope } from "./model.js";
 
 const PRIVATE_V4: [number, number][] = [
   [0x0a000000, 8], // 10/8
@@ -33,4 +34,28 @@ export function isPublicAddress(addr: string): boolean {
     return /^[23]/.test(a);
   }
   return false;
+}
+
+/**
+ * A bind address as Asterisk accepts it ("0.0.0.0", "127.0.0.1:5039", "[::]:8089", "::"), split
+ * into host and optional port.
+ */
+export function splitHostPort(spec: string): { host: string; port?: number } {
+  const s = spec.trim();
+  const v6 = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(s);
+  if (v6) return { host: v6[1] ?? "", port: v6[2] ? Number(v6[2]) : undefined };
+  if (isIP(s) === 6) return { host: s };
+  const m = /^([^:]*):(\d{1,5})$/.exec(s);
+  if (m) return { host: m[1] ?? "", port: Number(m[2]) };
+  return { host: s };
+}
+
+/** Which networks an address listens on: any, loopback, a private (LAN) or a public (WAN) one. */
+export function bindScopeOf(host: string): BindScope {
+  const h = host.trim().toLowerCase();
+  if (h === "" || h === "0.0.0.0" || h === "::" || h === "*" || /^0+(:0+)*$/.test(h)) return "any";
+  if (h.startsWith("127.") || h === "::1" || h === "localhost") return "loopback";
+  if (isIP(h) === 0) return "specific";
+  if (isPublicAddress(h)) return "wan";
+  return "lan";
 }

@@ -12,8 +12,8 @@
  */
 import type { HostPortExposure, ListeningSocket } from "../../facts/host.js";
 import type { Facts, PortRange, Service, WanReach } from "../../facts/model.js";
+import { formatPorts } from "../../facts/ports.js";
 import { type Fact, known, type Origin, unknown } from "../../facts/value.js";
-import { formatPorts } from "../router/ports.js";
 
 const l4 = (t: PortRange["transport"]): "tcp" | "udp" => (t === "udp" ? "udp" : "tcp");
 

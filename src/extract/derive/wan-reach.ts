@@ -7,21 +7,13 @@ import type {
   Facts,
   Firewall,
   FirewallRule,
-  FirewallZone,
   PortRange,
   Service,
   WanReach,
 } from "../../facts/model.js";
+import { formatPorts, overlaps } from "../../facts/ports.js";
 import { type Fact, known, type Origin, unknown } from "../../facts/value.js";
-import { formatPorts, overlaps } from "../router/ports.js";
-
-/** Zones facing the internet: named wan*, or covering a wan/mobile network. */
-export function wanZones(fw: Firewall, wanNetworks: Set<string>): FirewallZone[] {
-  return fw.zones.filter(
-    (z) =>
-      /^wan/i.test(z.name) || z.networks.some((n) => wanNetworks.has(n) || /^(wan|mob)/.test(n)),
-  );
-}
+import { wanZones } from "../../facts/zones.js";
 
 function ruleMatchesPort(rule: FirewallRule, port: PortRange): boolean {
   const protoOk =

@@ -1,22 +1,5 @@
-/**
- * The Asterisk Manager Interface (manager.conf) to facts.pbx.ami, and a Service for each listener
- * (plain and TLS) when AMI is enabled. Defaults are those of main/manager.c: disabled, bound to
- * 0.0.0.0, port 5038, TLS off (its listener defaults to the plain bind address and port 5039).
- * Every other section than [general] is a user; its secret is reduced to its qualities at once.
- *
- * Also the helpers the other PBX extractors share: Asterisk's booleans, bind addresses and their
- * scope, ACL entries (permit/deny, `acl=` names resolved through acl.conf).
- */
-import { isIP } from "node:net";
-import { isPublicAddress } from "../../facts/address.js";
-import type {
-  AsteriskRef,
-  BindScope,
-  Facts,
-  PasswordFacts,
-  PortRange,
-  Service,
-} from "../../facts/model.js";
+import { bindScopeOf, splitHostPort } from "../../facts/address.js";
+import type { AsteriskRef, Facts, PasswordFacts, PortRange, Service } from "../../facts/model.js";
 import type { AmiFacts, AmiUser } from "../../facts/pbx.js";
 import { type ConfigOrigin, type Fact, known, type Origin, unknown } from "../../facts/value.js";
 import { getEntry, sectionsNamed } from "../../parsers/asterisk/index.js";
@@ -33,30 +16,6 @@ const AMI_TLS_PORT = 5039;
 /** ast_true(): what Asterisk reads as "yes". */
 export function astTrue(value: string | undefined): boolean {
   return value !== undefined && /^(yes|true|y|t|1|on)$/i.test(value.trim());
-}
-
-/**
- * A bind address as Asterisk accepts it ("0.0.0.0", "127.0.0.1:5039", "[::]:8089", "::"), split
- * into host and optional port.
- */
-export function splitHostPort(spec: string): { host: string; port?: number } {
-  const s = spec.trim();
-  const v6 = /^\[([^\]]*)\](?::(\d{1,5}))?$/.exec(s);
-  if (v6) return { host: v6[1] ?? "", port: v6[2] ? Number(v6[2]) : undefined };
-  if (isIP(s) === 6) return { host: s };
-  const m = /^([^:]*):(\d{1,5})$/.exec(s);
-  if (m) return { host: m[1] ?? "", port: Number(m[2]) };
-  return { host: s };
-}
-
-/** Which networks an address listens on: any, loopback, a private (LAN) or a public (WAN) one. */
-export function bindScopeOf(host: string): BindScope {
-  const h = host.trim().toLowerCase();
-  if (h === "" || h === "0.0.0.0" || h === "::" || h === "*" || /^0+(:0+)*$/.test(h)) return "any";
-  if (h.startsWith("127.") || h === "::1" || h === "localhost") return "loopback";
-  if (isIP(h) === 0) return "specific";
-  if (isPublicAddress(h)) return "wan";
-  return "lan";
 }
 
 /** The Asterisk configuration directory looks whole (not a few files copied out of it). */

@@ -6,6 +6,8 @@
  * port 8089). ARI is on by default once res_ari is loaded (ari.conf `enabled = yes`); its users'
  * passwords are kept in plain text unless `password_format = crypt`.
  */
+
+import { bindScopeOf, splitHostPort } from "../../facts/address.js";
 import type { Facts, PasswordFacts, PortRange, Service } from "../../facts/model.js";
 import type { AsteriskHttpFacts } from "../../facts/pbx.js";
 import { type Fact, known, type Origin, unknown } from "../../facts/value.js";
@@ -16,13 +18,11 @@ import {
   absentOrigin,
   asteriskDirComplete,
   astTrue,
-  bindScopeOf,
   firstSection,
   option,
   portOf,
   secretFacts,
   sectionRef,
-  splitHostPort,
 } from "./ami.js";
 import type { AsteriskContext } from "./context.js";
 

@@ -7,11 +7,11 @@ import type {
   PortForward,
   PortRange,
 } from "../../facts/model.js";
+import { parsePorts } from "../../facts/ports.js";
 import { known, unknown } from "../../facts/value.js";
 import { bool, list, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciSection } from "../../parsers/uci/types.js";
 import type { RouterContext } from "./context.js";
-import { parsePorts } from "./ports.js";
 
 function target(v: string | undefined, dflt: FirewallTarget): FirewallTarget {
   const t = v?.toUpperCase();

@@ -15,19 +15,12 @@
  *
  * Every broker listener also becomes a Service of kind "mqtt" so the WAN exposure derivation sees it.
  */
-import type {
-  BindScope,
-  Facts,
-  MqttEndpoint,
-  PortRange,
-  Service,
-  UciRef,
-} from "../../facts/model.js";
+import type { BindScope, Facts, MqttEndpoint, PortRange, UciRef } from "../../facts/model.js";
+import { parseListen } from "../../facts/ports.js";
 import { type ConfigOrigin, type Fact, known, unknown } from "../../facts/value.js";
 import { bool, int, list, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
 import type { RouterContext } from "./context.js";
-import { parseListen } from "./ports.js";
 import { presence } from "./presence.js";
 
 const NOT_DERIVED = unknown("firewall not evaluated yet");

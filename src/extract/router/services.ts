@@ -3,11 +3,11 @@
  * Web CLI, SNMP and UPnP. Defaults are those of the packages' init scripts when an option is absent.
  */
 import type { BindScope, Facts, PortRange, Service } from "../../facts/model.js";
+import { parseListen, parsePorts } from "../../facts/ports.js";
 import { type Fact, known, unknown } from "../../facts/value.js";
 import { bool, list, sectionsOfType, str } from "../../parsers/uci/query.js";
 import type { UciPackage, UciSection } from "../../parsers/uci/types.js";
 import type { RouterContext } from "./context.js";
-import { parseListen, parsePorts } from "./ports.js";
 
 const NOT_DERIVED = unknown("firewall not evaluated yet");
 

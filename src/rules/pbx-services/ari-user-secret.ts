@@ -1,4 +1,4 @@
-import { bindScopeOf } from "../../extract/pbx/ami.js";
+import { bindScopeOf } from "../../facts/address.js";
 import { known } from "../../facts/value.js";
 import { asteriskFix } from "../../remediation/asterisk.js";
 import { at } from "../case-kit.js";

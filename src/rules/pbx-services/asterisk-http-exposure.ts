@@ -1,4 +1,4 @@
-import { bindScopeOf } from "../../extract/pbx/ami.js";
+import { bindScopeOf } from "../../facts/address.js";
 import { asteriskFix } from "../../remediation/asterisk.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
 import type { Finding, Rule } from "../types.js";

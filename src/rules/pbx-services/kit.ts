@@ -4,7 +4,7 @@
  * the case builders for their own cases.
  */
 import { isIP } from "node:net";
-import { bindScopeOf, splitHostPort } from "../../extract/pbx/ami.js";
+import { bindScopeOf, splitHostPort } from "../../facts/address.js";
 import type { Fail2banJail } from "../../facts/host.js";
 import type {
   AsteriskRef,

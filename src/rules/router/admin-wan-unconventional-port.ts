@@ -1,4 +1,4 @@
-import { formatPorts, isUnconventionalPort } from "../../extract/router/ports.js";
+import { formatPorts, isUnconventionalPort } from "../../facts/ports.js";
 import { known } from "../../facts/value.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, notApplicable, pass, undecided } from "../outcome.js";

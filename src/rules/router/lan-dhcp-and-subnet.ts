@@ -1,5 +1,4 @@
 import type { NetworkFacts } from "../../facts/model.js";
-import { known } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, iface, withNetwork } from "../case-kit.js";
 import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";

@@ -1,4 +1,4 @@
-import { known, unknown } from "../../facts/value.js";
+import { unknown } from "../../facts/value.js";
 import { asRouter, withPolicy } from "../case-kit.js";
 import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
 import type { Rule } from "../types.js";

@@ -1,4 +1,3 @@
-import { known } from "../../facts/value.js";
 import { asRouter, withPolicy } from "../case-kit.js";
 import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
 import type { Rule } from "../types.js";

@@ -1,4 +1,4 @@
-import { formatPorts } from "../../extract/router/ports.js";
+import { formatPorts } from "../../facts/ports.js";
 import { known } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, firewall, forward } from "../case-kit.js";

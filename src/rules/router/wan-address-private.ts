@@ -1,5 +1,4 @@
 import { isPublicAddress } from "../../facts/address.js";
-import { known } from "../../facts/value.js";
 import { asRouter, iface, withNetwork } from "../case-kit.js";
 import { fail, pass, undecided, unknownFrom } from "../outcome.js";
 import type { Finding, Rule } from "../types.js";

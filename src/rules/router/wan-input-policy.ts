@@ -1,5 +1,5 @@
-import { wanZones } from "../../extract/derive/wan-reach.js";
 import { known, unknown } from "../../facts/value.js";
+import { wanZones } from "../../facts/zones.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, firewall } from "../case-kit.js";
 import { fail, pass, undecided, unknownFrom } from "../outcome.js";

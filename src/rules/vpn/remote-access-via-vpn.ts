@@ -1,5 +1,5 @@
-import { formatPorts } from "../../extract/router/ports.js";
 import type { Facts } from "../../facts/model.js";
+import { formatPorts } from "../../facts/ports.js";
 import { known, unknown } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";

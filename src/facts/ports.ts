@@ -1,4 +1,4 @@
-import type { BindScope, PortRange, Transport } from "../../facts/model.js";
+import type { BindScope, PortRange, Transport } from "./model.js";
 
 /** Parses "22", "4200-4220", "80:443" (fw3 range syntax) or a space-separated list of them. */
 export function parsePorts(spec: string, transport: Transport): PortRange[] | undefined {
