@@ -408,6 +408,18 @@ describe("dial plan text helpers", () => {
     expect(parseApp("Hangup")).toEqual({ app: "Hangup", args: "" });
   });
 
+  it("masks IAX2/SIP user:secret@ dial strings, but not PJSIP's ${EXTEN:1}@trunk substring syntax", () => {
+    expect(maskDialplanSecrets("Dial(IAX2/office:s3cret@hq/100)").text).toBe(
+      "Dial(IAX2/office:<secret not shown>@hq/100)",
+    );
+    expect(maskDialplanSecrets("Dial(PJSIP/${EXTEN:1}@provider,60)").text).toBe(
+      "Dial(PJSIP/${EXTEN:1}@provider,60)",
+    );
+    expect(maskDialplanSecrets("Dial(SIP/${EXTEN:2}@trunk)").text).toBe(
+      "Dial(SIP/${EXTEN:2}@trunk)",
+    );
+  });
+
   it("masks dial-string secrets and passcodes, not the no-password keyword", () => {
     expect(maskDialplanSecrets("DISA(4321,out)").text).toBe("DISA(<passcode not shown>,out)");
     expect(maskDialplanSecrets("DISA(no-password,out)").text).toBe("DISA(no-password,out)");

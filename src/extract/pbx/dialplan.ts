@@ -171,7 +171,9 @@ function splitPriority(rest: string): { priority: string; app: string } | undefi
 export function maskDialplanSecrets(text: string): { text: string; secrets: string[] } {
   const secrets: string[] = [];
   let out = text.replace(
-    /((?:IAX2|SIP)\/[^:/@&,()\s]*):([^@&,()/\s]+)@/gi,
+    // IAX2/user:secret@peer (and chan_sip's SIP/…): a word boundary keeps PJSIP/ out, and no
+    // part may hold ${…}, so substring syntax such as ${EXTEN:1}@trunk is left alone.
+    /\b((?:IAX2|SIP)\/[^:/@&,()\s${}]*):([^@&,()/\s${}]+)@/gi,
     (_m, head: string, secret: string) => {
       secrets.push(secret);
       return `${head}:<secret not shown>@`;
