@@ -19,6 +19,7 @@ import { gzipSync } from "node:zlib";
 import tarStream from "tar-stream";
 import { auditTarget } from "../audit/audit-target.js";
 import { settingsFrom } from "../engine/profile.js";
+import { clearAssessCache, clearDefaultHashCache } from "../secrets/index.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const SRC = join(ROOT, "examples", "rutx11-insecure");
@@ -78,9 +79,13 @@ async function pack(entries: Map<string, string>): Promise<Buffer> {
 }
 
 interface Result {
-  seconds: number;
+  /** Seconds of each repetition, fastest first. */
+  seconds: number[];
   fails: number;
 }
+
+/** Repetitions per mode: the machine is shared, so one run can be slowed by a neighbour. */
+const RUNS = 3;
 
 async function run(
   label: string,
@@ -95,15 +100,23 @@ async function run(
     paths.push(path);
   }
   const settings = settingsFrom({});
-  globalThis.gc?.();
+  const seconds: number[] = [];
   let fails = 0;
-  const t0 = process.hrtime.bigint();
-  for (const path of paths) {
-    const r = await auditTarget(path, settings);
-    if (r.error) throw new Error(r.error);
-    fails += r.results.filter((x) => x.status === "fail").length;
+  for (let r = 0; r < RUNS; r++) {
+    // Every repetition starts cold: no secret's strength or hash verdict is remembered from the last.
+    clearAssessCache();
+    clearDefaultHashCache();
+    globalThis.gc?.();
+    fails = 0;
+    const t0 = process.hrtime.bigint();
+    for (const path of paths) {
+      const report = await auditTarget(path, settings);
+      if (report.error) throw new Error(report.error);
+      fails += report.results.filter((x) => x.status === "fail").length;
+    }
+    seconds.push(Number(process.hrtime.bigint() - t0) / 1e9);
   }
-  return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, fails };
+  return { seconds: seconds.sort((a, b) => a - b), fails };
 }
 
 export async function benchBackups(): Promise<string[]> {
@@ -119,8 +132,10 @@ export async function benchBackups(): Promise<string[]> {
       ["unique secrets", true],
     ] as const) {
       const r = await run(label.replace(" ", "-"), dir, originals, unique);
+      const best = COUNT / (r.seconds[0] as number);
+      const median = COUNT / (r.seconds[Math.floor(r.seconds.length / 2)] as number);
       lines.push(
-        `${label.padEnd(15)} ${(COUNT / r.seconds).toFixed(0).padStart(6)} backups/s  (${r.seconds.toFixed(2)} s, ${r.fails} failing checks found)`,
+        `${label.padEnd(15)} ${best.toFixed(0).padStart(6)} backups/s best of ${RUNS}, ${median.toFixed(0)} median  (${r.fails} failing checks found per run)`,
       );
     }
     // The OS's own high-water mark of this process: every allocation of both runs included.

@@ -130,10 +130,10 @@ function candidates(opts: DefaultHashOptions): readonly DefaultCredential[] {
 }
 
 /**
- * The same factory hash turns up in many backups: remember which default password (by index in
- * defaultPasswords(), -1 for none) a hash verifies against, keyed by a digest of the hash.
+ * The same factory hash turns up in many backups: remember the verdict (the matching default, or
+ * null for none), keyed by a keyed digest of the hash and the search's bounds.
  */
-const hashCache = new BoundedCache<number>(4096);
+const hashCache = new BoundedCache<DefaultHashMatch | null>(4096);
 
 /**
  * Whether a crypt hash is the hash of a known default password: each distinct default password
@@ -153,46 +153,39 @@ export function isDefaultHash(
   opts: DefaultHashOptions = {},
 ): DefaultHashMatch | undefined {
   if (typeof hash !== "string" || !canVerifyCrypt(hash, opts)) return undefined;
-  const passwords = defaultPasswords();
-  // A bounded search (maxTries) that missed is remembered under its bounds: the same hash, user
-  // and limit give the same answer, and the same unique hash recurs in every run over a fleet.
+  // The verdict depends on the hash and on the search's bounds and order (user, vendor, tries).
+  // A bounded search that missed is remembered under its bounds too: the same unique hash recurs
+  // in every run over a fleet, and would otherwise cost its tries again each time.
   const bounded = opts.maxTries !== undefined;
-  const key = bounded
-    ? keyedDigest(
-        "hash-cache-bounded",
-        hash,
-        opts.username ?? "",
-        opts.vendor ?? "",
-        String(opts.maxTries),
-      )
-    : keyedDigest("hash-cache", hash);
-  let index = hashCache.get(key);
-  if (index === undefined) {
-    index = -1;
-    let complete = true;
-    // Try the passwords of the likeliest entries first: a hit then costs one or two tries.
-    const tried = new Set<string>();
-    for (const entry of candidates(opts)) {
-      if (tried.has(entry.password)) continue;
-      if (opts.maxTries !== undefined && tried.size >= opts.maxTries) {
-        complete = false;
-        break;
-      }
-      tried.add(entry.password);
-      if (verifyCrypt(entry.password, hash, opts)) {
-        index = passwords.indexOf(entry.password);
-        break;
-      }
+  const key = keyedDigest(
+    bounded ? "hash-cache-bounded" : "hash-cache",
+    hash,
+    opts.username ?? "",
+    opts.vendor ?? "",
+    String(opts.maxTries ?? ""),
+  );
+  const cached = hashCache.get(key);
+  if (cached !== undefined) return cached ?? undefined;
+  let match: DefaultHashMatch | undefined;
+  let complete = true;
+  // Try the passwords of the likeliest entries first: a hit then costs one or two tries.
+  const tried = new Set<string>();
+  for (const entry of candidates(opts)) {
+    if (tried.has(entry.password)) continue;
+    if (bounded && tried.size >= (opts.maxTries as number)) {
+      complete = false;
+      break;
     }
-    if (index >= 0 || complete || bounded) hashCache.set(key, index);
+    tried.add(entry.password);
+    if (verifyCrypt(entry.password, hash, opts)) {
+      const m: DefaultHashMatch = { vendor: entry.vendor, product: entry.product };
+      if (entry.username !== null) m.username = entry.username;
+      match = Object.freeze(m);
+      break;
+    }
   }
-  if (index < 0) return undefined;
-  const password = passwords[index];
-  const entry = candidates(opts).find((c) => c.password === password);
-  if (!entry) return undefined;
-  const match: DefaultHashMatch = { vendor: entry.vendor, product: entry.product };
-  if (entry.username !== null) match.username = entry.username;
-  return Object.freeze(match);
+  if (match || complete || bounded) hashCache.set(key, match ?? null);
+  return match;
 }
 
 /** Forget cached verdicts (tests, long-running processes). */

@@ -23,9 +23,20 @@ export function evidenceOf(item: { at: Origin[] }, ...options: string[]): Origin
     (o) =>
       "excerpt" in o &&
       typeof o.excerpt === "string" &&
-      options.some((opt) => new RegExp(`^(?:option|list) ${opt}\\b`).test(o.excerpt as string)),
+      options.some((opt) => citesOption(o.excerpt as string, opt)),
   );
   return picked.length ? picked : item.at;
+}
+
+/** `option NAME …` or `list NAME …`, NAME whole (plain string tests: this runs per finding). */
+function citesOption(excerpt: string, name: string): boolean {
+  for (const keyword of ["option ", "list "]) {
+    if (!excerpt.startsWith(keyword + name)) continue;
+    const next = excerpt.charCodeAt(keyword.length + name.length);
+    // End of text, or a character that cannot continue a UCI option name.
+    if (Number.isNaN(next) || !/[A-Za-z0-9_]/.test(String.fromCharCode(next))) return true;
+  }
+  return false;
 }
 
 /** The WiFi facts, or the one "unknown" finding a rule returns when they are not known. */
