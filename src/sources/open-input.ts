@@ -23,6 +23,18 @@ const KNOWN_UCI_FILES = [
   "dhcp",
   "rpcd",
 ];
+/** What an /etc holds that no other folder does (a router's, a PBX's or any Linux host's). */
+const ETC_FILES = ["passwd", "shadow", "os-release", "openwrt_release"];
+const ETC_DIRS = ["config", "asterisk", "ssh", "fail2ban"];
+/** Files only an /etc/asterisk holds. */
+const ASTERISK_MARKERS = [
+  "asterisk.conf",
+  "pjsip.conf",
+  "sip.conf",
+  "extensions.conf",
+  "manager.conf",
+  "modules.conf",
+];
 
 export async function openInput(path: string): Promise<FileTree> {
   const abs = resolve(path);
@@ -33,14 +45,46 @@ export async function openInput(path: string): Promise<FileTree> {
   return openArchive(path, data);
 }
 
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function isFile(p: string): boolean {
+  try {
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** A regular file that reads as UCI: some line starts a `config` section. */
+function isUciFile(p: string): boolean {
+  try {
+    if (!statSync(p).isFile()) return false;
+    return /^\s*config\s+\S/m.test(readFileSync(p, "utf8").slice(0, 64 * 1024));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Which device path a folder is: a root (it has etc/), an /etc, an /etc/config or an
+ * /etc/asterisk. Decided by what the entries are, not only their names (Debian's /etc/network is
+ * a folder, OpenWrt's /etc/config/network a UCI file).
+ */
 function openDirectory(name: string, abs: string): FileTree {
-  if (existsSync(join(abs, "etc", "config"))) return new DiskTree(name, abs, "");
-  if (existsSync(join(abs, "config")) && statSync(join(abs, "config")).isDirectory()) {
-    return new DiskTree(name, abs, "etc");
-  }
-  if (KNOWN_UCI_FILES.some((f) => existsSync(join(abs, f)))) {
+  if (isDir(join(abs, "etc"))) return new DiskTree(name, abs, "");
+  const isEtc =
+    ETC_FILES.some((f) => isFile(join(abs, f))) || ETC_DIRS.some((d) => isDir(join(abs, d)));
+  if (isEtc) return new DiskTree(name, abs, "etc");
+  if (KNOWN_UCI_FILES.some((f) => isUciFile(join(abs, f))))
     return new DiskTree(name, abs, "etc/config");
-  }
+  if (ASTERISK_MARKERS.some((f) => isFile(join(abs, f))))
+    return new DiskTree(name, abs, "etc/asterisk");
   // Not a layout we recognise; read it as a root so nothing is invented, and let the audit say
   // which configuration it could not find.
   return new DiskTree(name, abs, "");

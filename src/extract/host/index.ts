@@ -4,6 +4,7 @@
  */
 import type { Facts } from "../../facts/model.js";
 import type { ExtractContext } from "../context.js";
+import { extractSystemAccounts } from "./accounts.js";
 import { extractFail2ban } from "./fail2ban.js";
 import { extractHostFirewall } from "./firewall.js";
 import { extractListening } from "./listening.js";
@@ -17,6 +18,7 @@ export type HostExtractor = (ctx: ExtractContext, facts: Facts) => void;
  * runs after all extractors.
  */
 export const HOST_EXTRACTORS: HostExtractor[] = [
+  extractSystemAccounts,
   extractSshd,
   extractFail2ban,
   extractListening,

@@ -1,92 +1,18 @@
 /**
- * Accounts that can log in: system users (/etc/passwd + /etc/shadow) and web/JSON-RPC logins
- * (rpcd). Only qualities of passwords are kept: state, hash scheme, factory default or not.
+ * Accounts that can log in on a router: system users (read as on any Linux host, see
+ * host/accounts.ts) and web/JSON-RPC logins (rpcd). Only qualities of passwords are kept: state, hash scheme, factory default or not.
  */
 import type { Account, AccountRole, Facts, PasswordFacts } from "../../facts/model.js";
 import { type ConfigOrigin, known, unknown } from "../../facts/value.js";
 import { bool, int, list, sectionsOfType, str } from "../../parsers/uci/query.js";
-import {
-  canVerifyCrypt,
-  hashScheme,
-  isDefaultHash,
-  shadowPasswordState,
-} from "../../secrets/index.js";
+import { hashScheme } from "../../secrets/index.js";
+import { defaultVerdict, systemAccounts } from "../host/accounts.js";
 import type { RouterContext } from "./context.js";
 
-const NO_LOGIN_SHELLS = /(?:^|\/)(?:false|nologin)$/;
-
-interface PasswdEntry {
-  name: string;
-  uid: number;
-  shell: string;
-  line: number;
-}
-
-function parsePasswd(text: string): Map<string, PasswdEntry> {
-  const out = new Map<string, PasswdEntry>();
-  text.split("\n").forEach((raw, i) => {
-    const f = raw.split(":");
-    if (f.length < 7 || !f[0]) return;
-    out.set(f[0], { name: f[0], uid: Number(f[2]), shell: f[6] ?? "", line: i + 1 });
-  });
-  return out;
-}
-
 export function extractAccounts(ctx: RouterContext, facts: Facts): void {
-  const accounts: Account[] = [];
-  const shadow = ctx.readFile("etc/shadow", "shadow");
-  const passwdFile = ctx.readFile("etc/passwd", "passwd");
-  const passwd = passwdFile ? parsePasswd(passwdFile.text) : new Map<string, PasswdEntry>();
-
-  if (shadow) {
-    shadow.text.split("\n").forEach((raw, i) => {
-      const fields = raw.split(":");
-      const name = fields[0];
-      const field = fields[1];
-      if (!name || field === undefined) return;
-      const state = shadowPasswordState(field);
-      const pw = passwd.get(name);
-      const shellOk = pw ? !NO_LOGIN_SHELLS.test(pw.shell) : undefined;
-      // Locked service accounts (`*`, `!`, `x`) are not a way in; root is always listed.
-      if (state === "locked" && name !== "root") return;
-      // Never the hash itself: the excerpt names the user and what kind of entry it is.
-      const origin: ConfigOrigin = {
-        kind: "config",
-        file: shadow.file,
-        line: i + 1,
-        excerpt: `${name}:<${state === "set" ? `${hashScheme(field)} hash` : state}>:…`,
-      };
-      const password: PasswordFacts = { state };
-      if (state === "set") {
-        password.hash = hashScheme(field);
-        password.isDefault = defaultVerdict(field, name);
-      }
-      const uid = pw?.uid;
-      const role: AccountRole =
-        uid === 0 || name === "root" ? "admin" : name === "admin" ? "admin" : "user";
-      const pwOrigin: ConfigOrigin | undefined =
-        pw && passwdFile
-          ? {
-              kind: "config",
-              file: passwdFile.file,
-              line: pw.line,
-              excerpt: `${name}:…:${pw.uid}:…:${pw.shell}`,
-            }
-          : undefined;
-      accounts.push({
-        name,
-        scope: "system",
-        role: known(role, pwOrigin ?? origin),
-        canLogin:
-          shellOk === undefined
-            ? unknown("user not in etc/passwd", origin)
-            : known(shellOk && state !== "locked", origin, pwOrigin),
-        password: known(password, origin),
-        at: [origin],
-      });
-    });
-  }
-
+  const system = systemAccounts(ctx);
+  const accounts: Account[] = system ? [...system.accounts] : [];
+  const shadow = system?.shadow;
   const rpcd = ctx.pkg("rpcd");
   for (const s of sectionsOfType(rpcd, "login")) {
     if (!rpcd) break;
@@ -100,7 +26,7 @@ export function extractAccounts(ctx: RouterContext, facts: Facts): void {
       password = {
         state: "set",
         hash: hashScheme(raw),
-        isDefault: isDefaultHash(raw) !== undefined,
+        isDefault: defaultVerdict(raw, name),
       };
     } else password = { state: "set", quality: ctx.noteSecret(`rpcd login '${name}'`, raw) };
     const groups = list(s, "group");
@@ -137,21 +63,6 @@ export function extractAccounts(ctx: RouterContext, facts: Facts): void {
     ...(shadow ? [{ kind: "config" as const, file: shadow.file }] : []),
     ...(rpcd ? [{ kind: "config" as const, file: rpcd.file }] : []),
   );
-}
-
-/** Hash schemes built to be slow: each guess costs milliseconds, so only a few are tried. */
-const SLOW_SCHEMES = new Set(["sha256-crypt", "sha512-crypt", "bcrypt", "yescrypt"]);
-
-/**
- * Whether a stored hash is a factory/default password: every known default for fast schemes
- * (md5-crypt, DES), and the defaults for this user name first (at most 4) for slow ones, so one
- * unique sha512 hash costs tens of milliseconds, not seconds. Undefined when the scheme cannot
- * be verified here (bcrypt, yescrypt): the rule then reports unknown, never a pass.
- */
-function defaultVerdict(hash: string, username: string): boolean | undefined {
-  if (!canVerifyCrypt(hash)) return undefined;
-  const slow = SLOW_SCHEMES.has(hashScheme(hash));
-  return isDefaultHash(hash, slow ? { username, maxTries: 4 } : { username }) !== undefined;
 }
 
 /** ACL entries of a RutOS rpcd group (`config group 'x'` with read/write or target_* lists). */
