@@ -3,7 +3,7 @@
  * host/accounts.ts) and web/JSON-RPC logins (rpcd). Only qualities of passwords are kept: state, hash scheme, factory default or not.
  */
 import type { Account, AccountRole, Facts, PasswordFacts } from "../../facts/model.js";
-import { type ConfigOrigin, known, unknown } from "../../facts/value.js";
+import { known, unknown } from "../../facts/value.js";
 import { bool, int, list, sectionsOfType, str } from "../../parsers/uci/query.js";
 import { hashScheme } from "../../secrets/index.js";
 import { defaultVerdict, systemAccounts } from "../host/accounts.js";
