@@ -16,6 +16,7 @@ import { ALL_RULES } from "../rules/index.js";
 import { SEVERITIES, type Severity } from "../rules/types.js";
 import { InputError } from "../sources/input-error.js";
 import { guidelinesText } from "./guidelines-text.js";
+import { type RegexCommandOptions, runRegexCommand } from "./regex-command.js";
 
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
@@ -121,6 +122,37 @@ export async function main(argv: string[]): Promise<number> {
       const cov = coverage();
       if (opts.format === "json") process.stdout.write(`${JSON.stringify(cov, null, 2)}\n`);
       else process.stdout.write(guidelinesText(cov));
+    });
+
+  program
+    .command("regex")
+    .description(
+      "run a fail2ban filter (a filter.d file or a built-in detector) over a log, like fail2ban-regex",
+    )
+    .argument("<log>", "log file to read")
+    .argument("<filter>", "filter.d file, or the name of a built-in detector")
+    .option(
+      "--mode <mode>",
+      "filter mode (fail2ban's filter[mode=...]: normal, aggressive, ddos, extra...)",
+    )
+    .option(
+      "--logtype <type>",
+      "file (default) or journal: lines are journal messages without a timestamp",
+    )
+    .option(
+      "--set <name=value>",
+      "set a filter variable (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option("--timezone <tz>", "time zone of timestamps without one (default: the machine's)")
+    .addOption(
+      new Option("-f, --format <format>", "output format")
+        .choices(["text", "json"])
+        .default("text"),
+    )
+    .action(async (log: string, filter: string, opts: RegexCommandOptions) => {
+      exitCode = await runRegexCommand(log, filter, opts);
     });
 
   program
