@@ -136,3 +136,55 @@ export function forward(p: Partial<PortForward> = {}): PortForward {
     ...p,
   };
 }
+
+const SSHD_CONFIG = "case/etc/ssh/sshd_config";
+
+/**
+ * An SSH service for rule cases: dropbear (UCI) or OpenSSH (sshd_config), with password and root
+ * password logins on or off (undefined: not reported), and any other field overridden.
+ */
+export function sshService(
+  flavour: "dropbear" | "openssh",
+  auth: { password?: boolean; rootPassword?: boolean; keys?: number } = {},
+  extra: Partial<Service> = {},
+): Service {
+  const openssh = flavour === "openssh";
+  const file = openssh ? SSHD_CONFIG : "case/etc/config/dropbear";
+  const line = (dropbear: string, sshd: string) => at(openssh ? sshd : dropbear, 1, file);
+  return service({
+    id: "ssh",
+    kind: "ssh",
+    label: openssh ? "SSH (OpenSSH)" : "SSH (dropbear)",
+    auth: {
+      ...(auth.password === undefined
+        ? {}
+        : {
+            password: known(
+              auth.password,
+              line(
+                `option PasswordAuth '${auth.password ? "on" : "off"}'`,
+                `PasswordAuthentication ${auth.password ? "yes" : "no"}`,
+              ),
+            ),
+          }),
+      ...(auth.rootPassword === undefined
+        ? {}
+        : {
+            rootPassword: known(
+              auth.rootPassword,
+              line(
+                `option RootPasswordAuth '${auth.rootPassword ? "on" : "off"}'`,
+                `PermitRootLogin ${auth.rootPassword ? "yes" : "prohibit-password"}`,
+              ),
+            ),
+          }),
+      ...(auth.keys === undefined
+        ? {}
+        : { authorizedKeys: known(auth.keys, at(`${auth.keys} key(s)`)) }),
+    },
+    cfg: openssh
+      ? { language: "sshd", file: SSHD_CONFIG }
+      : { language: "uci", package: "dropbear", section: "@dropbear[0]", sectionType: "dropbear" },
+    ...extra,
+  });
+}

@@ -2,7 +2,7 @@ import type { Service } from "../../facts/model.js";
 import { known, type Origin } from "../../facts/value.js";
 import { sshdFix } from "../../remediation/sshd.js";
 import { uciFix } from "../../remediation/uci.js";
-import { asRouter, at, service, tcp, wanFrom } from "../case-kit.js";
+import { asRouter, at, sshService, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
 import type { Fix, Rule } from "../types.js";
 
@@ -73,13 +73,7 @@ export const sshPasswordAuth: Rule = {
       name: "password auth on",
       facts: (f) => {
         asRouter(f);
-        f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            auth: { password: known(true, at("option PasswordAuth 'on'")) },
-          }),
-        );
+        f.services.push(sshService("dropbear", { password: true }));
       },
       expect: ["fail"],
     },
@@ -87,13 +81,7 @@ export const sshPasswordAuth: Rule = {
       name: "password auth off",
       facts: (f) => {
         asRouter(f);
-        f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            auth: { password: known(false, at("option PasswordAuth 'off'")) },
-          }),
-        );
+        f.services.push(sshService("dropbear", { password: false }));
       },
       expect: ["pass"],
     },
@@ -102,12 +90,11 @@ export const sshPasswordAuth: Rule = {
       facts: (f) => {
         asRouter(f);
         f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            enabled: known(false, at("enable 0")),
-            auth: { password: known(true, at("on")) },
-          }),
+          sshService(
+            "dropbear",
+            { password: true },
+            { enabled: known(false, at("option enable '0'")) },
+          ),
         );
       },
       expect: ["pass"],
@@ -116,51 +103,21 @@ export const sshPasswordAuth: Rule = {
       name: "setting unknown",
       facts: (f) => {
         asRouter(f);
-        f.services.push(service({ id: "ssh", kind: "ssh" }));
+        f.services.push(sshService("dropbear"));
       },
       expect: ["unknown"],
     },
     {
       name: "OpenSSH: PasswordAuthentication not set (defaults to yes)",
       facts: (f) => {
-        f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            label: "SSH (OpenSSH)",
-            auth: {
-              password: known(true, {
-                ...at(
-                  "PasswordAuthentication not set: OpenSSH defaults to yes",
-                  1,
-                  "case/etc/ssh/sshd_config",
-                ),
-                implied: true,
-              }),
-            },
-            cfg: { language: "sshd", file: "case/etc/ssh/sshd_config" },
-          }),
-        );
+        f.services.push(sshService("openssh", { password: true }));
       },
       expect: ["fail"],
     },
     {
       name: "OpenSSH: PasswordAuthentication no",
       facts: (f) => {
-        f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            label: "SSH (OpenSSH)",
-            auth: {
-              password: known(
-                false,
-                at("PasswordAuthentication no", 12, "case/etc/ssh/sshd_config"),
-              ),
-            },
-            cfg: { language: "sshd", file: "case/etc/ssh/sshd_config" },
-          }),
-        );
+        f.services.push(sshService("openssh", { password: false }));
       },
       expect: ["pass"],
     },
@@ -169,12 +126,11 @@ export const sshPasswordAuth: Rule = {
       facts: (f) => {
         asRouter(f);
         f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            wan: known(wanFrom([], [tcp(22)]), at("rule")),
-            auth: { password: known(true, at("on")) },
-          }),
+          sshService(
+            "dropbear",
+            { password: true },
+            { wan: known(wanFrom([], [tcp(22)]), at("rule")) },
+          ),
         );
       },
       expect: ["fail"],

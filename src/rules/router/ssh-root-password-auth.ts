@@ -1,7 +1,6 @@
-import { known } from "../../facts/value.js";
 import { sshdFix } from "../../remediation/sshd.js";
 import { uciFix } from "../../remediation/uci.js";
-import { asRouter, at, service } from "../case-kit.js";
+import { asRouter, sshService } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
 import type { Rule } from "../types.js";
 
@@ -61,16 +60,7 @@ export const sshRootPasswordAuth: Rule = {
       name: "root password on",
       facts: (f) => {
         asRouter(f);
-        f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            auth: {
-              password: known(true, at("on")),
-              rootPassword: known(true, at("RootPasswordAuth 1")),
-            },
-          }),
-        );
+        f.services.push(sshService("dropbear", { password: true, rootPassword: true }));
       },
       expect: ["fail"],
     },
@@ -78,62 +68,21 @@ export const sshRootPasswordAuth: Rule = {
       name: "root password off",
       facts: (f) => {
         asRouter(f);
-        f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            auth: { password: known(true, at("on")), rootPassword: known(false, at("off")) },
-          }),
-        );
+        f.services.push(sshService("dropbear", { password: true, rootPassword: false }));
       },
       expect: ["pass"],
     },
     {
       name: "OpenSSH: PermitRootLogin yes with passwords on",
       facts: (f) => {
-        f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            label: "SSH (OpenSSH)",
-            auth: {
-              password: known(
-                true,
-                at("PasswordAuthentication yes", 57, "case/etc/ssh/sshd_config"),
-              ),
-              rootPassword: known(true, at("PermitRootLogin yes", 32, "case/etc/ssh/sshd_config")),
-            },
-            cfg: { language: "sshd", file: "case/etc/ssh/sshd_config" },
-          }),
-        );
+        f.services.push(sshService("openssh", { password: true, rootPassword: true }));
       },
       expect: ["fail"],
     },
     {
       name: "OpenSSH: PermitRootLogin prohibit-password (default)",
       facts: (f) => {
-        f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            label: "SSH (OpenSSH)",
-            auth: {
-              password: known(
-                true,
-                at("PasswordAuthentication yes", 57, "case/etc/ssh/sshd_config"),
-              ),
-              rootPassword: known(false, {
-                ...at(
-                  "PermitRootLogin not set: OpenSSH defaults to prohibit-password",
-                  1,
-                  "case/etc/ssh/sshd_config",
-                ),
-                implied: true,
-              }),
-            },
-            cfg: { language: "sshd", file: "case/etc/ssh/sshd_config" },
-          }),
-        );
+        f.services.push(sshService("openssh", { password: true, rootPassword: false }));
       },
       expect: ["pass"],
     },
@@ -141,13 +90,7 @@ export const sshRootPasswordAuth: Rule = {
       name: "all passwords off",
       facts: (f) => {
         asRouter(f);
-        f.services.push(
-          service({
-            id: "ssh",
-            kind: "ssh",
-            auth: { password: known(false, at("off")), rootPassword: known(true, at("on")) },
-          }),
-        );
+        f.services.push(sshService("dropbear", { password: false, rootPassword: true }));
       },
       expect: ["pass"],
     },
