@@ -1,7 +1,7 @@
-import pc from "picocolors";
 import type { ItemCoverage } from "../catalogue/coverage.js";
+import { colorsFor } from "../report/colors.js";
 
-export function guidelinesText(cov: ItemCoverage[]): string {
+export function guidelinesText(cov: ItemCoverage[], pc = colorsFor(process.stdout)): string {
   const out: string[] = [];
   let guide = "";
   for (const c of cov) {

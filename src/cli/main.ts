@@ -9,6 +9,7 @@ import { coverage } from "../catalogue/coverage.js";
 import { VERSION } from "../data-files.js";
 import { loadPolicy, PROFILES, settingsFrom } from "../engine/profile.js";
 import type { TargetReport } from "../engine/run.js";
+import { colorsFor } from "../report/colors.js";
 import { toJson } from "../report/json.js";
 import { toSarif } from "../report/sarif.js";
 import { toText } from "../report/text.js";
@@ -97,7 +98,10 @@ export async function main(argv: string[]): Promise<number> {
             ? toJson(reports, opts.failOn)
             : opts.format === "sarif"
               ? toSarif(reports)
-              : toText(reports, { verbose: opts.verbose });
+              : toText(reports, {
+                  verbose: opts.verbose,
+                  colors: colorsFor(process.stdout, opts.output !== undefined),
+                });
         emit(text, opts.output);
         const inputError = reports.some(
           (r) => r.error || r.diagnostics.some((d) => d.severity === "error"),

@@ -2,9 +2,10 @@
  * The report a person reads in a terminal: failures first, worst first, each with its evidence
  * and the exact fix; passes condensed to one line. Colour only on a terminal, never with NO_COLOR.
  */
-import pc from "picocolors";
+
 import type { RuleResult, TargetReport } from "../engine/run.js";
 import type { Severity, Status } from "../rules/types.js";
+import { type Colors, colorsFor } from "./colors.js";
 import { formatOrigin } from "./evidence.js";
 import { summarize } from "./json.js";
 import { redact } from "./redact.js";
@@ -21,7 +22,7 @@ const STATUS_LABEL: Record<Status, string> = {
   not_applicable: "N/A",
 };
 
-function paintStatus(s: Status, text: string): string {
+function paintStatus(pc: Colors, s: Status, text: string): string {
   switch (s) {
     case "fail":
       return pc.red(pc.bold(text));
@@ -38,7 +39,7 @@ function paintStatus(s: Status, text: string): string {
   }
 }
 
-function paintSeverity(s: Severity): string {
+function paintSeverity(pc: Colors, s: Severity): string {
   const t = s.padEnd(8);
   return s === "critical"
     ? pc.bgRed(pc.white(t))
@@ -58,7 +59,11 @@ function sortResults(rs: RuleResult[]): RuleResult[] {
   );
 }
 
-export function toText(reports: TargetReport[], opts: { verbose?: boolean } = {}): string {
+export function toText(
+  reports: TargetReport[],
+  opts: { verbose?: boolean; colors?: Colors } = {},
+): string {
+  const pc = opts.colors ?? colorsFor(process.stdout);
   const out: string[] = [];
   for (const r of reports) {
     out.push(pc.bold(`bulwark audit — ${r.target}`));
@@ -73,12 +78,12 @@ export function toText(reports: TargetReport[], opts: { verbose?: boolean } = {}
     const s = summarize(r);
     out.push(
       `  score:  ${pc.bold(r.score.value === null ? "n/a" : `${r.score.value}/100`)}   ` +
-        `${paintStatus("fail", `${s.fail} fail`)} · ${paintStatus("unknown", `${s.unknown} unknown`)} · ${paintStatus("manual", `${s.manual} manual`)} · ${paintStatus("waived", `${s.waived} waived`)} · ${paintStatus("pass", `${s.pass} pass`)} · ${pc.dim(`${s.not_applicable} n/a`)}`,
+        `${paintStatus(pc, "fail", `${s.fail} fail`)} · ${paintStatus(pc, "unknown", `${s.unknown} unknown`)} · ${paintStatus(pc, "manual", `${s.manual} manual`)} · ${paintStatus(pc, "waived", `${s.waived} waived`)} · ${paintStatus(pc, "pass", `${s.pass} pass`)} · ${pc.dim(`${s.not_applicable} n/a`)}`,
       "",
     );
     for (const x of sortResults(r.results)) {
       const brief = (x.status === "pass" || x.status === "not_applicable") && !opts.verbose;
-      const head = `${paintStatus(x.status, STATUS_LABEL[x.status].padEnd(7))} ${paintSeverity(x.severity)} ${pc.bold(x.rule)}${x.subject ? ` — ${x.subject}` : ""} ${pc.dim(`[${x.guidelines.join(" ")}]`)}`;
+      const head = `${paintStatus(pc, x.status, STATUS_LABEL[x.status].padEnd(7))} ${paintSeverity(pc, x.severity)} ${pc.bold(x.rule)}${x.subject ? ` — ${x.subject}` : ""} ${pc.dim(`[${x.guidelines.join(" ")}]`)}`;
       out.push(head);
       out.push(`        ${redact(x.message)}`);
       if (brief) continue;
