@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "install-test-peers: not root or no apt-get; peer comparisons will be skipped" >&2
   exit 0
 fi
-PACKAGES=(fail2ban python3-aiosmtpd nftables ipset iptables iproute2 openssl)
+PACKAGES=(fail2ban python3-aiosmtpd nftables ipset iptables iproute2 openssl openssh-server)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

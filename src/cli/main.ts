@@ -18,6 +18,7 @@ import { SEVERITIES, type Severity } from "../rules/types.js";
 import { InputError } from "../sources/input-error.js";
 import { guidelinesText } from "./guidelines-text.js";
 import { type RegexCommandOptions, runRegexCommand } from "./regex-command.js";
+import { runWatchCommand, type WatchCommandOptions } from "./watch-command.js";
 
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
 
@@ -157,6 +158,42 @@ export async function main(argv: string[]): Promise<number> {
     )
     .action(async (log: string, filter: string, opts: RegexCommandOptions) => {
       exitCode = await runRegexCommand(log, filter, opts);
+    });
+
+  program
+    .command("watch")
+    .description(
+      "watch logs (files, the journal, syslog from routers) with fail2ban-compatible jails: ban and alert",
+    )
+    .option("--config <file>", "YAML watch configuration (jails, action, syslog, state, alerts)")
+    .option(
+      "--fail2ban <dir>",
+      "also run the enabled jails of a fail2ban configuration, e.g. /etc/fail2ban (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .addOption(
+      new Option(
+        "--action <action>",
+        "how bans are applied (default dry-run: printed only)",
+      ).choices(["dry-run", "nftables", "ipset", "iptables", "fail2ban-client"]),
+    )
+    .option("--state <file>", "state file (bans, ban counts) kept across restarts")
+    .option(
+      "--syslog <url>",
+      "receive syslog: udp://HOST:PORT, tcp://HOST:PORT or syslog://HOST:PORT (repeatable)",
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option("--timezone <tz>", "time zone of timestamps without one (default: the machine's)")
+    .option("--once", "read the logs from their beginning once, print the decisions, and exit")
+    .addOption(
+      new Option("-f, --format <format>", "output format")
+        .choices(["text", "json"])
+        .default("text"),
+    )
+    .action(async (opts: WatchCommandOptions) => {
+      exitCode = await runWatchCommand(opts);
     });
 
   program

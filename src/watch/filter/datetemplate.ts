@@ -1,0 +1,282 @@
+/**
+ * fail2ban's date templates (server/datetemplate.py): a date pattern (`%b %d %H:%M:%S`, `EPOCH`,
+ * `TAI64N`, `{^LN-BEG}…`) turned into a regex with word or line anchors, and the date read from
+ * what it matched. The template regexes are Python regexes, compiled through the translator.
+ */
+import { PyRegExp } from "../regex/translate.js";
+import {
+  DIRECTIVE_RE,
+  PATTERN_NAMES,
+  reGroupDictStrptime,
+  TIME_RE,
+  type TimeContext,
+} from "./strptime.js";
+
+export const LINE_BEGIN = 8;
+export const LINE_END = 4;
+export const WORD_BEGIN = 2;
+export const WORD_END = 1;
+
+const RE_GROUPED = /(?<!(?:\(\?))(?<!\\)\((?!\?)/;
+const RE_GROUP = /^((?:\(\?\w+\))?\^?(?:\(\?\w+\))?)(.*?)(\$?)$/s;
+const RE_GLOBALFLAGS = /((?:^|(?!<\\))\(\?[a-z]+\))/;
+const RE_EXLINE_NO_BOUNDS = /^\{UNB\}/;
+const RE_EXLINE_BOUND_BEG = /^\{\^LN-BEG\}/;
+const RE_EXSANC_BOUND_BEG = /^\((?:\?:)?\^\|\\b\|\\W\)/;
+const RE_EXEANC_BOUND_BEG = /\(\?=\\b\|\\W\|\$\)$/;
+const RE_NO_WRD_BOUND_BEG = /^\(*(?:\(\?\w+\))?(?:\^|\(*\*\*|\((?:\?:)?\^)/;
+const RE_NO_WRD_BOUND_END = /(?<!\\)(?:\$\)?|\\b|\\s|\*\*\)*)$/;
+const RE_DEL_WRD_BOUNDS = /^\(*(?:\(\?\w+\))?\(*\*\*|(?<!\\)\*\*\)*$/g;
+const RE_LINE_BOUND_BEG = /^(?:\(\?\w+\))?(?:\^|\((?:\?:)?\^(?!\|))/;
+const RE_LINE_BOUND_END = /(?<![\\|])(?:\$\)?)$/;
+const RE_ALPHA_PATTERN = /(?<!%)%[aAbBpc]/;
+export const RE_EPOCH_PATTERN = /(?<!\\)\{L?EPOCH\}/i;
+
+/** What a template found in a line: where, and the match itself. */
+export interface DateMatch {
+  m: RegExpExecArray;
+  start: number;
+  end: number;
+  /** Span of group 1: the part of the line that is the date (cut from the line before matching). */
+  start1: number;
+  end1: number;
+}
+
+export class DatePatternError extends Error {}
+
+/** True when group 1 sits in the top-level sequence with only zero-width items after it. */
+function group1AtEnd(py: PyRegExp): boolean {
+  const body = py.translation.parsed.body;
+  if (body.length !== 1) return false;
+  const seq = body[0] ?? [];
+  const i = seq.findIndex((n) => n.type === "group" && n.group === 1);
+  if (i < 0) return false;
+  return seq.slice(i + 1).every((n) => n.type === "at" || n.type === "look");
+}
+
+export abstract class DateTemplate {
+  name = "";
+  weight = 1.0;
+  flags = 0;
+  /** Matches found (shared by every detector using this template, as in fail2ban). */
+  hits = 0;
+  regex = "";
+  pattern?: string;
+  protected py?: PyRegExp;
+  private searchRe?: RegExp;
+  private group1AtEnd = false;
+
+  setRegex(regex0: string, wordBegin: boolean | "start" = true, wordEnd = true): void {
+    let regex = regex0.trim();
+    const gf = RE_GLOBALFLAGS.exec(regex);
+    if (gf) regex = regex.replace(RE_GLOBALFLAGS, "");
+    const boundBegin = wordBegin && !RE_NO_WRD_BOUND_BEG.test(regex);
+    const boundEnd = wordEnd && !RE_NO_WRD_BOUND_END.test(regex);
+    if (!RE_GROUPED.test(regex)) regex = regex.replace(RE_GROUP, "$1($2)$3");
+    this.flags = 0;
+    if (boundBegin) {
+      this.flags |= wordBegin !== "start" ? WORD_BEGIN : LINE_BEGIN;
+      if (wordBegin !== "start") regex = `(?=^|\\b|\\W)${regex}`;
+      else {
+        regex = `^(?:\\W{0,2})?${regex}`;
+        if (!this.name.startsWith("{^LN-BEG}")) this.name = `{^LN-BEG}${this.name}`;
+      }
+    }
+    if (boundEnd) {
+      this.flags |= WORD_END;
+      regex += "(?=\\b|\\W|$)";
+    }
+    if (!(this.flags & LINE_BEGIN) && RE_LINE_BOUND_BEG.test(regex)) this.flags |= LINE_BEGIN;
+    if (!(this.flags & LINE_END) && RE_LINE_BOUND_END.test(regex)) this.flags |= LINE_END;
+    regex = regex.replace(RE_DEL_WRD_BOUNDS, (m) => m.replaceAll("**", ""));
+    if (gf) regex = (gf[1] ?? "") + regex;
+    this.regex = regex;
+    this.py = new PyRegExp(regex);
+    this.group1AtEnd = group1AtEnd(this.py);
+    // match indices cost; only needed when group 1 can end before the match does
+    this.searchRe = this.py.withFlags(this.group1AtEnd ? "g" : "dg");
+  }
+
+  /** Python's `search(line, pos, endpos)`. */
+  matchDate(line: string, pos?: number, endpos?: number): DateMatch | null {
+    const re = this.searchRe;
+    const py = this.py;
+    if (!re || !py) return null;
+    re.lastIndex = pos ?? 0;
+    const subject = endpos !== undefined && endpos < line.length ? line.slice(0, endpos) : line;
+    const m = re.exec(subject);
+    if (!m) return null;
+    this.hits++;
+    const start = m.index;
+    const end = m.index + m[0].length;
+    const g1 = py.translation.jsIndex[1] ?? 0;
+    if (this.group1AtEnd) {
+      const v = m[g1];
+      if (v === undefined) return { m, start, end, start1: start, end1: end };
+      return { m, start, end, start1: end - v.length, end1: end };
+    }
+    const span = g1 ? m.indices?.[g1] : undefined;
+    return { m, start, end, start1: span ? span[0] : start, end1: span ? span[1] : end };
+  }
+
+  /** The epoch (seconds) of the date matched; undefined where fail2ban gets a ValueError. */
+  abstract getDate(match: DateMatch, ctx: TimeContext): number | undefined;
+
+  static unboundPattern(pattern: string): string {
+    return pattern
+      .replace(RE_EXLINE_NO_BOUNDS, "")
+      .replace(RE_EXLINE_BOUND_BEG, "")
+      .replace(RE_EXSANC_BOUND_BEG, "")
+      .replace(RE_EXEANC_BOUND_BEG, "");
+  }
+}
+
+export class DateEpoch extends DateTemplate {
+  private readonly longFrm: boolean;
+  private readonly grpIdx: number;
+  constructor(opts: { lineBeginOnly?: boolean; pattern?: string; longFrm?: boolean } = {}) {
+    super();
+    const { lineBeginOnly = false, pattern, longFrm = false } = opts;
+    this.name = pattern ?? "Epoch";
+    this.longFrm = longFrm;
+    this.grpIdx = 1;
+    let epochRE = "\\d{10,11}\\b(?:\\.\\d{3,6})?";
+    if (longFrm) {
+      this.name = pattern ?? "LongEpoch";
+      epochRE = "\\d{10,11}(?:\\d{3}(?:\\.\\d{1,6}|\\d{3})?)?";
+    }
+    if (pattern) {
+      const regex = `(${pattern.replace(new RegExp(RE_EPOCH_PATTERN.source, "gi"), () => `(${epochRE})`)})`;
+      this.grpIdx = 2;
+      this.setRegex(regex);
+    } else if (!lineBeginOnly) {
+      const regex = `((?:^|(?P<square>(?<=^\\[))|(?P<selinux>(?<=\\baudit\\()))${epochRE})(?:(?(selinux)(?=:\\d+\\)))|(?(square)(?=\\])))`;
+      this.setRegex(regex, false);
+    } else {
+      const regex = `((?P<square>(?<=^\\[))?${epochRE})(?(square)(?=\\]))`;
+      this.setRegex(regex, "start", true);
+    }
+  }
+
+  getDate(match: DateMatch): number | undefined {
+    const py = this.py;
+    if (!py) return undefined;
+    const v0 = py.group(match.m, this.grpIdx);
+    if (v0 === null) return undefined;
+    let v = Number.parseFloat(v0);
+    if (this.longFrm && v0.length >= 13) {
+      v = v0.length >= 16 && !v0.includes(".") ? v / 1000000 : v / 1000;
+    }
+    return v;
+  }
+}
+
+export class DatePatternRegex extends DateTemplate {
+  constructor(pattern?: string, wordBegin: boolean | "start" = true, wordEnd = true) {
+    super();
+    if (pattern !== undefined) this.setPattern(pattern, wordBegin, wordEnd);
+  }
+
+  setPattern(pattern0: string, wordBegin0: boolean | "start" = true, wordEnd0 = true): void {
+    this.pattern = pattern0;
+    let pattern = pattern0;
+    let wordBegin = wordBegin0;
+    let wordEnd = wordEnd0;
+    if (RE_EXLINE_NO_BOUNDS.test(pattern)) {
+      pattern = pattern.replace(RE_EXLINE_NO_BOUNDS, "");
+      wordBegin = false;
+      wordEnd = false;
+    }
+    if (wordBegin && RE_EXLINE_BOUND_BEG.test(pattern)) {
+      pattern = pattern.replace(RE_EXLINE_BOUND_BEG, "");
+      wordBegin = "start";
+    }
+    try {
+      this.name = percentFormat(pattern, PATTERN_NAMES);
+      let regex = percentFormat(pattern, TIME_RE);
+      if (RE_ALPHA_PATTERN.test(pattern)) regex = `(?iu)${regex}`;
+      this.setRegex(regex, wordBegin, wordEnd);
+    } catch (e) {
+      throw new DatePatternError(
+        `Failed to set datepattern '${pattern0}' (may be an invalid format or unescaped percent char): ${(e as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * Dates repeat from line to line: the epoch of a matched text is kept while it cannot change,
+   * i.e. for the same zone, and, when the year or the day was inferred from "now", for the same
+   * minute of "now" and far (over 2 minutes) from the point where the inference flips.
+   */
+  private readonly caches = new WeakMap<
+    TimeContext,
+    { zone: string; tz: number | undefined; map: Map<string, { epoch: number; minute?: number }> }
+  >();
+
+  getDate(match: DateMatch, ctx: TimeContext): number | undefined {
+    const py = this.py;
+    if (!py) return undefined;
+    let cache = this.caches.get(ctx);
+    if (!cache || cache.zone !== ctx.zone || cache.tz !== ctx.defaultTz) {
+      cache = { zone: ctx.zone, tz: ctx.defaultTz, map: new Map() };
+      this.caches.set(ctx, cache);
+    }
+    const key = match.m[0];
+    const minute = Math.floor(ctx.now / 60);
+    const hit = cache.map.get(key);
+    if (hit && (hit.minute === undefined || hit.minute === minute)) return hit.epoch;
+    const groups = match.m.groups ?? {};
+    const found: [string, string | null][] = [];
+    for (const name of py.translation.groupNames.keys()) found.push([name, groups[name] ?? null]);
+    const info = { nowMargin: Number.POSITIVE_INFINITY };
+    const epoch = reGroupDictStrptime(found, ctx, info);
+    if (info.nowMargin > 120) {
+      if (cache.map.size >= 1024) cache.map.clear();
+      cache.map.set(
+        key,
+        info.nowMargin === Number.POSITIVE_INFINITY ? { epoch } : { epoch, minute },
+      );
+    }
+    return epoch;
+  }
+}
+
+/**
+ * `patternRE.sub(r'%(\1)s', pattern) % table`: each `%X` directive replaced by its value; any other
+ * `%` is an error, as Python's `%` operator makes it.
+ */
+function percentFormat(pattern: string, table: Record<string, string>): string {
+  let out = "";
+  let last = 0;
+  DIRECTIVE_RE.lastIndex = 0;
+  for (let m = DIRECTIVE_RE.exec(pattern); m; m = DIRECTIVE_RE.exec(pattern)) {
+    out += checkPercents(pattern.slice(last, m.index));
+    out += table[m[1] ?? ""] ?? "";
+    last = m.index + m[0].length;
+  }
+  return out + checkPercents(pattern.slice(last));
+}
+
+function checkPercents(text: string): string {
+  const i = text.indexOf("%");
+  if (i >= 0) {
+    const next = text[i + 1];
+    throw new Error(
+      next === undefined ? "incomplete format" : `unsupported format character '${next}'`,
+    );
+  }
+  return text;
+}
+
+export class DateTai64n extends DateTemplate {
+  constructor(wordBegin: boolean | "start" = false) {
+    super();
+    this.name = "TAI64N";
+    this.setRegex("@[0-9a-f]{24}", wordBegin);
+  }
+  getDate(match: DateMatch): number | undefined {
+    const value = this.py?.group(match.m, 1);
+    if (!value) return undefined;
+    return Number.parseInt(value.slice(2, 17), 16);
+  }
+}

@@ -1,0 +1,474 @@
+/**
+ * fail2ban's Filter (server/filter.py, version 1.0.2 as Debian ships it), ported for exactness:
+ * the date cut from the line, `prefregex` with `<F-CONTENT>`, every `failregex` in order,
+ * `ignoreregex`, the `maxlines` buffer with `<SKIPLINES>`, and the multi-line failure ids
+ * (`<F-MLFID>` with `<F-NOFAIL>`, `<F-MLFFORGET>`, `<F-MLFGAINED>`) that gather the lines of a
+ * session into one failure.
+ *
+ * Times are epoch seconds here, as in fail2ban; the public API (index.ts) speaks milliseconds.
+ */
+import { DateDetector } from "./datedetector.js";
+import {
+  FailRegex,
+  type Groups,
+  type GroupValue,
+  Regex,
+  type RegexOptions,
+  type TupleLine,
+  tupleLinesBuf,
+} from "./failregex.js";
+import type { TimeContext } from "./strptime.js";
+
+/**
+ * fail2ban's `fail` dict: the captures, plus what the filter adds (`matches`, `users`...). A key
+ * fail2ban pops is set to undefined here (same for every lookup; cheaper than `delete`); both
+ * undefined and null read as Python's None. Internal group names of the translation (`__py…`)
+ * appear too and are never looked up.
+ */
+export interface FailData {
+  [key: string]: unknown;
+  matches?: TupleLine[];
+  users?: Set<string>;
+}
+
+/** One entry of processLine's result: `[failRegexIndex, fid, date, fail]`. */
+export interface RawFailure {
+  regexIndex: number;
+  /** The failure id (address or `<F-ID>`); null while a multi-line failure is pending. */
+  fid: string | null;
+  /** Epoch seconds; undefined when the line has no date and none could be assumed. */
+  date: number | undefined;
+  fail: FailData;
+}
+
+/** Utils.Cache: a small FIFO cache with a time to live (real time, as fail2ban's). */
+class TtlCache<V> {
+  private readonly map = new Map<string, [V, number]>();
+  constructor(
+    private readonly maxCount: number,
+    private readonly maxTime: number,
+    private readonly clock: () => number,
+  ) {}
+  get size(): number {
+    return this.map.size;
+  }
+  get(k: string): V | undefined {
+    const v = this.map.get(k);
+    if (v) {
+      if (v[1] > this.clock()) return v[0];
+      this.map.delete(k);
+    }
+    return undefined;
+  }
+  set(k: string, v: V): void {
+    const t = this.clock();
+    if (this.map.size >= this.maxCount) {
+      for (const [ck, cv] of this.map) {
+        this.map.delete(ck);
+        if (cv[1] > t && this.map.size < this.maxCount) break;
+      }
+    }
+    this.map.set(k, [v, t + this.maxTime]);
+  }
+  unset(k: string): void {
+    this.map.delete(k);
+  }
+}
+
+export interface EngineOptions {
+  /** "Now" in epoch seconds (MyTime.time()); default the real clock. */
+  now?: () => number;
+  /** Zone of wall-clock times without an explicit zone (IANA name). */
+  zone: string;
+  /** fail2ban's `logtimezone` (fixed offset, minutes east of UTC). */
+  logTimeZone?: number | undefined;
+  useDns?: string;
+  /** fail2ban's returnRawHost (host names are never resolved here: kept raw either way). */
+  returnRawHost?: boolean;
+  /** Try every failregex on a line, not only up to the first that matches (fail2ban-regex). */
+  checkAllRegex?: boolean;
+  /** Drop failures still waiting for an address (multi-line), as the fail2ban server does. */
+  ignorePending?: boolean;
+  /** Replace odd timestamps by "now" (fail2ban's server in operation mode). */
+  checkFindTime?: boolean;
+  unsafe?: RegexOptions["unsafe"];
+  /** Called with the index of an ignoreregex that matched. */
+  onIgnoreRegex?: (index: number) => void;
+}
+
+const CIDR_RAW = -2;
+const CIDR_UNSPEC = -1;
+
+export class FilterEngine {
+  private prefRegex: Regex | undefined;
+  readonly failRegex: FailRegex[] = [];
+  readonly ignoreRegex: Regex[] = [];
+  private lineBufferSize = 1;
+  private lineBuffer: TupleLine[] = [];
+  private lastTimeText = "";
+  private lastDate: number | undefined;
+  dateDetector: DateDetector | null;
+  private readonly mlfidCache: TtlCache<[number | undefined, FailData]>;
+  private readonly opts: Required<Omit<EngineOptions, "logTimeZone" | "onIgnoreRegex" | "unsafe">> &
+    EngineOptions;
+  private prefHasGroups = false;
+  private prefKeys: string[] = [];
+  private readonly mergeKeysOf = new WeakMap<Regex, string[]>();
+
+  /** The keys a failure of `failRegex` can hold when it reaches mergeFailure (cheaper than for..in). */
+  private mergeKeys(failRegex: FailRegex): string[] {
+    let keys = this.mergeKeysOf.get(failRegex);
+    if (!keys) {
+      keys = [
+        ...new Set([...failRegex.keys, ...this.prefKeys, "nofail", "mlfforget", "mlfgained"]),
+      ];
+      this.mergeKeysOf.set(failRegex, keys);
+    }
+    return keys;
+  }
+  /** How many lines matched the prefregex. */
+  prefMatched = 0;
+
+  constructor(opts: EngineOptions) {
+    this.opts = {
+      now: () => Date.now() / 1000,
+      useDns: "warn",
+      returnRawHost: true,
+      checkAllRegex: false,
+      ignorePending: true,
+      checkFindTime: false,
+      ...opts,
+    };
+    this.dateDetector = new DateDetector();
+    this.mlfidCache = new TtlCache(100, 5 * 60, () => Date.now() / 1000);
+  }
+
+  private regexOpts(multiline: boolean): RegexOptions {
+    const o: RegexOptions = { multiline, useDns: this.opts.useDns };
+    if (this.opts.unsafe) o.unsafe = this.opts.unsafe;
+    return o;
+  }
+
+  setMaxLines(n: number): void {
+    if (!(n > 0)) throw new Error("maxlines must be integer greater than zero");
+    this.lineBufferSize = n;
+  }
+
+  get maxLines(): number {
+    return this.lineBufferSize;
+  }
+
+  setPrefRegex(value: string | undefined): void {
+    this.prefRegex = value ? new Regex(value, this.regexOpts(false)) : undefined;
+    // fail2ban merges the prefregex groups when there are any besides <F-CONTENT>
+    this.prefHasGroups = [...(this.prefRegex?.py.translation.groupNames.keys() ?? [])].some(
+      (n) => n !== "content",
+    );
+    this.prefKeys = (this.prefRegex?.keys ?? []).filter((k) => k !== "content");
+  }
+
+  get prefregex(): Regex | undefined {
+    return this.prefRegex;
+  }
+
+  addFailRegex(value: string): void {
+    this.failRegex.push(
+      new FailRegex(value, this.prefRegex, this.regexOpts(this.lineBufferSize > 1)),
+    );
+  }
+
+  addIgnoreRegex(value: string): void {
+    this.ignoreRegex.push(new Regex(value, this.regexOpts(false)));
+  }
+
+  /** setDatePattern: one template per non-empty line; null for "no date detection". */
+  setDatePattern(pattern: string | null): void {
+    if (pattern === null) {
+      this.dateDetector = null;
+      return;
+    }
+    const dd = new DateDetector();
+    dd.defaultTz = this.opts.logTimeZone;
+    for (const p of pattern.split(/\n+/).map((s) => s.trim())) {
+      if (p) dd.appendTemplate(p);
+    }
+    this.dateDetector = dd;
+  }
+
+  private now(): number {
+    return this.opts.now();
+  }
+
+  /** One object for the filter's life (date templates cache per context object). */
+  private readonly ctx: TimeContext = { now: 0, zone: "", defaultTz: undefined };
+
+  private timeContext(): TimeContext {
+    this.ctx.now = this.now();
+    this.ctx.zone = this.opts.zone;
+    this.ctx.defaultTz = this.opts.logTimeZone;
+    return this.ctx;
+  }
+
+  /**
+   * processLine: find the date in `line` (or take `date`, for journal entries given as a tuple)
+   * and look for failures.
+   */
+  processLine(line: string | TupleLine, date0?: number): RawFailure[] {
+    let date = date0;
+    let tupleLine: TupleLine;
+    let noDate = false;
+    let text: string;
+    if (date !== undefined && typeof line !== "string") {
+      tupleLine = line;
+      text = line.join("");
+      this.lastTimeText = line[1];
+      this.lastDate = date;
+    } else {
+      text = typeof line === "string" ? line : line.join("");
+      const dd = this.dateDetector;
+      const timeMatch = dd ? dd.matchTime(text) : undefined;
+      if (dd && timeMatch) {
+        const s = timeMatch.match.start1;
+        const e = timeMatch.match.end1;
+        const m = text.slice(s, e);
+        tupleLine = [text.slice(0, s), m, text.slice(e)];
+        if (m) {
+          const d = dd.getTime(timeMatch, this.timeContext());
+          if (d !== undefined) {
+            date = d;
+            this.lastTimeText = m;
+            this.lastDate = d;
+          }
+        } else if (this.lastDate !== undefined && this.lastDate > this.now() - 60) {
+          tupleLine = ["", this.lastTimeText, text];
+          date = this.lastDate;
+        } else {
+          date = this.now();
+        }
+      } else {
+        tupleLine = ["", "", text];
+      }
+      if (date === undefined) {
+        noDate = true;
+        if (this.lastDate !== undefined && this.lastDate > this.now() - 60) {
+          tupleLine = ["", this.lastTimeText, text];
+          date = this.lastDate;
+        } else if (this.opts.checkFindTime) {
+          date = this.now();
+        }
+      }
+    }
+    if (this.opts.checkFindTime && date !== undefined) {
+      const delta = Math.trunc(date - this.now());
+      if (Math.abs(delta) > 60) {
+        date = this.now();
+        this.lastDate = date;
+      }
+    }
+    return this.findFailure(tupleLine, date, noDate);
+  }
+
+  /** _ignoreLine: index of the first ignoreregex that matches, or null. */
+  private ignoreLine(buf0: string, orgBuffer0: TupleLine[], failRegex?: FailRegex): number | null {
+    let buf = buf0;
+    let orgBuffer = orgBuffer0;
+    if (failRegex && this.lineBufferSize > 1) {
+      orgBuffer = failRegex.getMatchedTupleLines();
+      buf = tupleLinesBuf(orgBuffer);
+    }
+    let fnd: number | null = null;
+    for (let i = 0; i < this.ignoreRegex.length; i++) {
+      const ignoreRegex = this.ignoreRegex[i];
+      if (!ignoreRegex) continue;
+      ignoreRegex.search(buf, orgBuffer);
+      if (ignoreRegex.hasMatched()) {
+        fnd = i;
+        this.opts.onIgnoreRegex?.(i);
+        if (!this.opts.checkAllRegex || this.lineBufferSize > 1) {
+          if (failRegex) this.lineBuffer = failRegex.getUnmatchedTupleLines();
+        }
+        if (!this.opts.checkAllRegex) break;
+      }
+    }
+    return fnd;
+  }
+
+  private static updateUsers(fail: FailData, user: unknown): Set<string> | undefined {
+    let users = fail.users;
+    if (user) {
+      if (!users || users.size === 0) {
+        users = new Set();
+        fail.users = users;
+      }
+      users.add(String(user));
+      return users;
+    }
+    return users;
+  }
+
+  private mergeFailure(mlfid: string, fail0: FailData, failRegex: FailRegex): FailData {
+    let fail = fail0;
+    const mlfidFail = this.mlfidCache.size ? this.mlfidCache.get(mlfid) : undefined;
+    let users: Set<string> | undefined;
+    let nfflgs = 0;
+    if (fail.mlfgained) {
+      nfflgs |= 8 | 1;
+      if (!fail.nofail) fail.nofail = fail.mlfgained;
+    } else if (fail.nofail) nfflgs |= 1;
+    const forget = fail.mlfforget;
+    fail.mlfforget = undefined;
+    if (forget) nfflgs |= 2;
+    if (mlfidFail) {
+      const mlfidGroups = mlfidFail[1];
+      users = FilterEngine.updateUsers(mlfidGroups, fail.user);
+      const nf = mlfidGroups.nofail;
+      mlfidGroups.nofail = undefined;
+      if (nf) nfflgs |= 4;
+      const gained = mlfidGroups.mlfgained;
+      mlfidGroups.mlfgained = undefined;
+      if (gained) nfflgs |= 4;
+      if (nfflgs & 8) mlfidGroups.mlfpending = undefined;
+      if ((nfflgs & 4) === 0 && !mlfidGroups.mlfpending) mlfidGroups.matches = undefined;
+      for (const k of this.mergeKeys(failRegex)) {
+        const v = fail[k];
+        if (v !== null && v !== undefined) mlfidGroups[k] = v;
+      }
+      fail = mlfidGroups;
+      if (nfflgs & 2) this.mlfidCache.unset(mlfid);
+    } else if (!(nfflgs & 2)) {
+      users = FilterEngine.updateUsers(fail, fail.user);
+      this.mlfidCache.set(mlfid, [this.lastDate, fail]);
+    }
+    const pending = fail.mlfpending;
+    fail.mlfpending = undefined;
+    if (pending || (users && users.size > 1)) {
+      fail.nofail = undefined;
+      fail.mlfgained = undefined;
+      nfflgs &= ~(8 | 1);
+    }
+    if ((nfflgs & 1) === 0) {
+      const nofailMatches = (fail["nofail-matches"] as TupleLine[] | undefined) ?? [];
+      fail["nofail-matches"] = undefined;
+      const m = [...nofailMatches, ...(fail.matches ?? [])];
+      if ((nfflgs & 8) === 0) m.push(...failRegex.getMatchedTupleLines());
+      fail.matches = m;
+    } else if ((nfflgs & 3) === 1) {
+      fail["nofail-matches"] = [
+        ...((fail["nofail-matches"] as TupleLine[] | undefined) ?? []),
+        ...failRegex.getMatchedTupleLines(),
+      ];
+    }
+    return fail;
+  }
+
+  /** findFailure: the failures `tupleLine` (with the lines buffered before it) gives. */
+  findFailure(tupleLine: TupleLine, date: number | undefined, noDate = false): RawFailure[] {
+    const failList: RawFailure[] = [];
+    const checkAll = this.opts.checkAllRegex;
+    const defcidr = this.opts.useDns === "raw" || this.opts.returnRawHost ? CIDR_RAW : CIDR_UNSPEC;
+    let orgBuffer: TupleLine[];
+    if (this.lineBufferSize > 1) {
+      this.lineBuffer.push(tupleLine);
+      this.lineBuffer = this.lineBuffer.slice(-this.lineBufferSize);
+      orgBuffer = this.lineBuffer;
+    } else {
+      this.lineBuffer = [tupleLine];
+      orgBuffer = this.lineBuffer;
+    }
+    let buf: string | null = tupleLinesBuf(orgBuffer);
+
+    if (this.ignoreRegex.length && this.ignoreRegex.length < this.failRegex.length - 2) {
+      if (this.ignoreLine(buf, orgBuffer) !== null) return failList;
+    }
+
+    let preGroups: Groups = {};
+    if (this.prefRegex) {
+      this.prefRegex.search(buf, orgBuffer);
+      if (!this.prefRegex.hasMatched()) return failList;
+      this.prefMatched++;
+      preGroups = this.prefRegex.getGroups();
+      const repl = preGroups.content;
+      preGroups.content = undefined;
+      if (repl) {
+        this.lineBuffer = [["", "", String(repl)]];
+        buf = null;
+      }
+    }
+
+    for (let idx = 0; idx < this.failRegex.length; idx++) {
+      const failRegex = this.failRegex[idx];
+      if (!failRegex) continue;
+      if (buf === null) buf = tupleLinesBuf(this.lineBuffer);
+      failRegex.search(buf, orgBuffer);
+      if (!failRegex.hasMatched()) continue;
+      let fail: FailData = failRegex.getGroups();
+      if (this.ignoreRegex.length && this.ignoreLine(buf, orgBuffer, failRegex) !== null) {
+        buf = null;
+        if (!checkAll) break;
+        continue;
+      }
+      if (noDate && date === undefined && this.opts.checkFindTime) continue;
+      if (!checkAll || this.lineBufferSize > 1) {
+        this.lineBuffer = failRegex.getUnmatchedTupleLines();
+        buf = null;
+      }
+      let cidr = defcidr;
+      let raw = defcidr === CIDR_RAW;
+      if (this.prefHasGroups) {
+        // preGroups.copy().update(fail): the failregex's own groups win, even when None
+        for (const k of this.prefKeys) if (!(k in fail)) fail[k] = preGroups[k];
+      }
+      const mlfid = fail.mlfid as GroupValue | undefined;
+      if (mlfid !== null && mlfid !== undefined) {
+        fail = this.mergeFailure(String(mlfid), fail, failRegex);
+        if (fail.nofail) {
+          if (!checkAll) return failList;
+        }
+      } else {
+        fail.matches = [...(fail.matches ?? []), ...failRegex.getMatchedTupleLines()];
+      }
+      let fid = (fail.fid as string | null | undefined) ?? null;
+      let ip = (fail.ip4 as string | null | undefined) ?? null;
+      if (ip !== null) {
+        cidr = fail.cidr ? Number(fail.cidr) : -4;
+        raw = true;
+      } else {
+        ip = (fail.ip6 as string | null | undefined) ?? null;
+        if (ip !== null) {
+          cidr = fail.cidr ? Number(fail.cidr) : -12;
+          raw = true;
+        } else {
+          ip = (fail.dns as string | null | undefined) ?? null;
+          if (ip === null) {
+            if (fid === null && (mlfid === null || mlfid === undefined))
+              fid = failRegex.getFailID();
+            ip = fid;
+            raw = true;
+          }
+        }
+      }
+      let fids: (string | null)[];
+      if (ip === null) {
+        fail.mlfpending = 1;
+        if (!checkAll && this.opts.ignorePending) return failList;
+        fids = [null];
+      } else if (raw) {
+        if (fid === null || fid === ip) fid = withCidr(ip, cidr);
+        else fail.ip = withCidr(ip, cidr);
+        fids = [fid];
+      } else {
+        // fail2ban resolves host names here (usedns=yes/warn); the watcher keeps them raw
+        fids = [ip];
+      }
+      if (checkAll && mlfid !== null && mlfid !== undefined) fail = { ...fail };
+      for (const f of fids) failList.push({ regexIndex: idx, fid: f, date, fail });
+      if (!checkAll) break;
+    }
+    return failList;
+  }
+}
+
+/** IPAddr(ip, cidr) as text: a captured prefix length is kept (`<SUBNET>`). */
+function withCidr(ip: string, cidr: number): string {
+  return cidr >= 0 ? `${ip}/${cidr}` : ip;
+}
