@@ -18,6 +18,7 @@ import { SEVERITIES, type Severity } from "../rules/types.js";
 import { InputError } from "../sources/input-error.js";
 import { guidelinesText } from "./guidelines-text.js";
 import { type RegexCommandOptions, runRegexCommand } from "./regex-command.js";
+import { runScanCommand, type ScanCommandOptions } from "./scan-command.js";
 import { runWatchCommand, type WatchCommandOptions } from "./watch-command.js";
 
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
@@ -114,6 +115,44 @@ export async function main(argv: string[]): Promise<number> {
             : EXIT.ok;
       },
     );
+
+  program
+    .command("scan")
+    .description(
+      "scan live devices over the network (only the named targets): open ports, SSH, TLS; same rules and reports as audit",
+    )
+    .argument("<targets...>", "host names, addresses, CIDRs (/22 at most), or @FILE (one a line)")
+    .addOption(new Option("--class <class>", "device class").choices(["router", "pbx", "intercom"]))
+    .option(
+      "--ports <spec>",
+      "ports to probe, e.g. 22,80,443,4200-4220,161/udp (default: per class)",
+    )
+    .addOption(
+      new Option("-f, --format <format>", "output format")
+        .choices(["text", "json"])
+        .default("text"),
+    )
+    .option("--timeout <ms>", "per-probe time-out in milliseconds", "3000")
+    .option("--concurrency <n>", "probes in flight at once (default 32)")
+    .option("--rate <n>", "new connections per second (default 200)")
+    .option("--allow-large", "allow IPv4 ranges wider than /22 (up to /16)")
+    .addOption(
+      new Option(
+        "--vantage <where>",
+        "where the scanner stands: from the internet, answering services are exposed; from inside (default), that is unknown",
+      )
+        .choices(["internet", "local"])
+        .default("local"),
+    )
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a failure is at or above this severity")
+        .choices([...SEVERITIES, "none"])
+        .default("low"),
+    )
+    .option("-v, --verbose", "show evidence for passing checks too")
+    .action(async (targets: string[], opts: ScanCommandOptions) => {
+      exitCode = await runScanCommand(targets, opts);
+    });
 
   program
     .command("guidelines")
