@@ -12,6 +12,15 @@ import { Limiter, type LimiterOptions } from "./limiter.js";
 import { type SshResult, sshProbe } from "./probes/ssh.js";
 import { printable, type TcpResult, tcpProbe } from "./probes/tcp.js";
 import { type TlsResult, tlsProbe } from "./probes/tls.js";
+import {
+  randomExtension,
+  sipEnumeration,
+  sipInviteNoAuth,
+  sipOptions,
+  sipRegisterNoAuth,
+} from "./sip/probes.js";
+import type { SipTimers } from "./sip/transport.js";
+import { answersSip, enumerationConclusive, fillSipFacts, type SipPortScan } from "./sip-facts.js";
 import { defaultPorts, type PortSpec, type ScanClass } from "./targets.js";
 
 export interface ScanOptions extends LimiterOptions {
@@ -27,6 +36,15 @@ export interface ScanOptions extends LimiterOptions {
    * closed to the WAN, so its reachability from the internet stays unknown, never a false finding.
    */
   vantage?: "internet" | "local";
+  /**
+   * Also send an INVITE without credentials to a random extension on SIP ports (off by default:
+   * an INVITE may ring a phone; the probe cancels it at once).
+   */
+  sipInvite?: boolean;
+  /** Extensions tried, in order, against a random one to detect enumeration (default 100, 1000, 200). */
+  sipExtensions?: string[];
+  /** Further ports probed as SIP (besides 5060 udp/tcp and 5061 tls), e.g. a PBX on 5080. */
+  sipPorts?: number[];
 }
 
 export interface HostScan {
@@ -38,6 +56,8 @@ export interface HostScan {
   tcp: TcpResult[];
   ssh: SshResult[];
   tls: TlsResult[];
+  /** SIP probes on 5060/udp, 5060/tcp and 5061 (TLS). */
+  sip: SipPortScan[];
   /** UDP ports asked for but not probed yet. */
   skipped: PortSpec[];
   facts: Facts;
@@ -139,7 +159,7 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
   const timeoutMs = opts.timeoutMs ?? 3000;
   const ports = opts.ports ?? defaultPorts(opts.class);
   const facts = emptyFacts({ name: target, kind: "probe" });
-  const scan: HostScan = { target, tcp: [], ssh: [], tls: [], skipped: [], facts };
+  const scan: HostScan = { target, tcp: [], ssh: [], tls: [], sip: [], skipped: [], facts };
   let address: string;
   try {
     address = await resolve(target);
@@ -148,8 +168,11 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
     return scan;
   }
   scan.address = address;
-  scan.skipped = ports.filter((p) => p.transport === "udp");
+  const isSip = (p: number) => p === 5060 || p === 5061 || (opts.sipPorts ?? []).includes(p);
+  const sipUdp = ports.filter((p) => p.transport === "udp" && isSip(p.port)).map((p) => p.port);
+  scan.skipped = ports.filter((p) => p.transport === "udp" && !isSip(p.port));
   const tcpPorts = ports.filter((p) => p.transport === "tcp").map((p) => p.port);
+  const sipUdpScans = sipUdp.map((port) => sipPort(address, port, "udp", limiter, opts));
   scan.tcp = await Promise.all(
     tcpPorts.map((port) =>
       limiter.run(() =>
@@ -175,8 +198,65 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
   );
   scan.ssh.sort((a, b) => a.port - b.port);
   scan.tls.sort((a, b) => a.port - b.port);
+  // SIP over TCP/TLS only where the port accepted a connection.
+  const sipStream = open
+    .filter((t) => isSip(t.port))
+    .map((t) => sipPort(address, t.port, t.port === 5061 ? "tls" : "tcp", limiter, opts, target));
+  const sipScans = await Promise.all([...sipUdpScans, ...sipStream]);
+  scan.sip = sipScans.filter((s): s is SipPortScan => s !== undefined);
   fillFacts(scan, opts.class, opts.vantage ?? "local");
   return scan;
+}
+
+/** SIP timers bounded by the scan's per-probe time-out. */
+function sipTimers(timeoutMs: number): Partial<SipTimers> {
+  return {
+    t1Ms: Math.max(50, Math.min(500, Math.floor(timeoutMs / 8))),
+    timeoutMs,
+    connectTimeoutMs: timeoutMs * 2,
+  };
+}
+
+/**
+ * OPTIONS; when that answers in SIP, REGISTER without credentials for a random user, then REGISTER
+ * enumeration (candidate extensions vs a random one) and, opt-in, an INVITE. Every probe goes
+ * through the limiter, sequentially per port. Returns the results even when nothing answered.
+ */
+async function sipPort(
+  address: string,
+  port: number,
+  transport: "udp" | "tcp" | "tls",
+  limiter: Limiter,
+  opts: ScanOptions,
+  servername?: string,
+): Promise<SipPortScan | undefined> {
+  const probe = { timers: sipTimers(opts.timeoutMs ?? 3000) };
+  const target = {
+    host: address,
+    port,
+    transport,
+    ...(transport === "tls" && servername && !isIP(servername) ? { servername } : {}),
+  };
+  try {
+    const options = await limiter.run(() => sipOptions(target, probe));
+    const scan: SipPortScan = { port, transport, options };
+    if (!answersSip(options)) return scan;
+    scan.register = await limiter.run(() => sipRegisterNoAuth(target, randomExtension(), probe));
+    const random = randomExtension();
+    for (const ext of opts.sipExtensions ?? ["100", "1000", "200"]) {
+      const e = await limiter.run(() =>
+        sipEnumeration(target, ext, random, { ...probe, method: "REGISTER" }),
+      );
+      scan.enumeration = e;
+      // Stop once decided, or when the server does not answer REGISTER at all.
+      if (enumerationConclusive(e) || e.existing.status === undefined) break;
+    }
+    if (opts.sipInvite)
+      scan.invite = await limiter.run(() => sipInviteNoAuth(target, randomExtension(), probe));
+    return scan;
+  } catch {
+    return undefined;
+  }
 }
 
 function fillFacts(
@@ -198,7 +278,10 @@ function fillFacts(
   if (cls) {
     f.device.class = known<DeviceClass>(cls, { kind: "attestation", by: "--class", at: first });
   } else {
-    const inferred = inferClass(open.map((t) => t.port));
+    const inferred = inferClass([
+      ...open.map((t) => t.port),
+      ...scan.sip.filter((s) => answersSip(s.options)).map((s) => s.port),
+    ]);
     f.device.class = inferred
       ? known(inferred, {
           ...scanned,
@@ -219,7 +302,12 @@ function fillFacts(
       file: address,
       message: `UDP not probed yet: ${scan.skipped.map((p) => `${p.port}/udp`).join(", ")}`,
     });
+  const sipStream = new Set(
+    scan.sip.filter((s) => s.transport !== "udp" && answersSip(s.options)).map((s) => s.port),
+  );
   for (const t of open) {
+    // Described below as a SIP service, from what the SIP probes saw.
+    if (sipStream.has(t.port)) continue;
     const ssh = scan.ssh.find((s) => s.port === t.port);
     const tls = scan.tls.find((s) => s.port === t.port);
     const k = classify(t.port, t.banner, ssh !== undefined, tls !== undefined);
@@ -294,4 +382,5 @@ function fillFacts(
     }
     f.services.push(svc);
   }
+  fillSipFacts(f, scan.sip, address, vantage);
 }

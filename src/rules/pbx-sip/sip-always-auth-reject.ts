@@ -10,7 +10,7 @@ export const sipAlwaysAuthReject: Rule = {
     title: "SIP answers alike for existing and unknown users (no account enumeration)",
     severity: "medium",
     guidelines: ["BAS-08"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["pbx", "intercom"],
     rationale:
       "When the PBX answers '404 Not Found' for an unknown user and '401 Unauthorized' for an existing one, scanners first list the valid extensions, then brute-force only those. chan_sip's alwaysauthreject (default yes since 1.8) makes every rejection look like a wrong password; res_pjsip always challenges unknown users through its artificial endpoint, with no option to turn that off (unidentified_request_* only tune the security log).",
@@ -19,11 +19,29 @@ export const sipAlwaysAuthReject: Rule = {
   check(facts) {
     const sip = sipOf(facts, "whether SIP lets callers enumerate accounts");
     if (Array.isArray(sip)) return sip;
-    if (!sip.drivers.includes("pjsip") && !sip.drivers.includes("chan_sip"))
-      return [
-        notApplicable("no SIP driver (res_pjsip or chan_sip) is configured", facts.pbx.sip.at),
-      ];
     const p = sip.policy.alwaysAuthReject;
+    if (!sip.drivers.includes("pjsip") && !sip.drivers.includes("chan_sip")) {
+      // A scan sees the server's answers, not its configuration: judge what it observed.
+      const observed = p.known && p.at.some((o) => o.kind === "probe");
+      if (!observed) {
+        return [
+          notApplicable("no SIP driver (res_pjsip or chan_sip) is configured", facts.pbx.sip.at),
+        ];
+      }
+      if (p.value) {
+        return [pass("the SIP server answered an existing and an unknown user alike", p.at)];
+      }
+      return [
+        fail(
+          "the SIP server answers an existing and an unknown user differently: scanners can list the valid extensions",
+          p.at,
+          {
+            summary:
+              "Reject unknown users exactly like wrong passwords: on Asterisk chan_sip set alwaysauthreject = yes in sip.conf [general] (res_pjsip does so by default); on other SIP servers (Kamailio, intercoms) answer 401/403 for unknown users too.",
+          },
+        ),
+      ];
+    }
     if (!p.known) return [unknownFrom(p, "alwaysauthreject")];
     if (p.value)
       return [
@@ -60,6 +78,44 @@ export const sipAlwaysAuthReject: Rule = {
           }),
         }),
       expect: ["fail"],
+    },
+    {
+      name: "scanned: an unknown user gets a different answer",
+      facts: (f) =>
+        withSip(f, {
+          drivers: [],
+          policy: policy({
+            alwaysAuthReject: known(false, {
+              kind: "probe",
+              probe: "sip-enumeration",
+              address: "192.0.2.10",
+              port: 5060,
+              transport: "udp",
+              time: "2026-11-21T00:00:00Z",
+              excerpt: "100: 401 Unauthorized; random: 404 Not Found",
+            }),
+          }),
+        }),
+      expect: ["fail"],
+    },
+    {
+      name: "scanned: answered alike",
+      facts: (f) =>
+        withSip(f, {
+          drivers: [],
+          policy: policy({
+            alwaysAuthReject: known(true, {
+              kind: "probe",
+              probe: "sip-enumeration",
+              address: "192.0.2.10",
+              port: 5060,
+              transport: "udp",
+              time: "2026-11-21T00:00:00Z",
+              excerpt: "both: 401 Unauthorized",
+            }),
+          }),
+        }),
+      expect: ["pass"],
     },
     {
       name: "res_pjsip",
