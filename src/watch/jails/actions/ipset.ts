@@ -8,6 +8,7 @@
  * (which also refreshes the timeout of an address already there and ignores a deleted one).
  */
 import { isIP } from "node:net";
+import { type Op, OpBatcher } from "./batch.js";
 import {
   ActionError,
   type CommandRunner,
@@ -38,25 +39,13 @@ export interface IpsetOptions {
 /** ipset's largest timeout (seconds); a longer ban is stored without one and lifted by unban. */
 const IPSET_MAX_TIMEOUT = 2_147_483;
 
-interface Op {
-  op: "ban" | "unban";
-  jail: string;
-  address: string;
-  family: 4 | 6;
-  until: number;
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
-
 export class IpsetAction implements BanAction {
   readonly name = "ipset";
   readonly #o: Required<Omit<IpsetOptions, "clock" | "run">>;
   readonly #clock: Clock;
   readonly #run: CommandRunner;
   readonly #ready = new Map<string, Promise<void>>();
-  #queue: Op[] = [];
-  #scheduled = false;
-  readonly #inflight = new Set<Promise<void>>();
+  readonly #batcher = new OpBatcher((ops) => this.#flush(ops));
 
   constructor(opts: IpsetOptions = {}) {
     this.#o = {
@@ -131,19 +120,7 @@ export class IpsetAction implements BanAction {
     if (family === 6 && !this.#o.ipv6) {
       return Promise.reject(new ActionError(`ipset: IPv6 is off, cannot ban ${address}`));
     }
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ op, jail, address, family, until, resolve, reject });
-      if (this.#scheduled) return;
-      this.#scheduled = true;
-      setImmediate(() => {
-        this.#scheduled = false;
-        const batch = this.#queue;
-        this.#queue = [];
-        const p = this.#flush(batch);
-        this.#inflight.add(p);
-        void p.finally(() => this.#inflight.delete(p));
-      });
-    });
+    return this.#batcher.push({ op, jail, address, family, until });
   }
 
   #line(o: Op, now: number): string {
@@ -212,10 +189,7 @@ export class IpsetAction implements BanAction {
     return out;
   }
 
-  async close(): Promise<void> {
-    while (this.#scheduled || this.#inflight.size > 0) {
-      if (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
-      else await new Promise((r) => setImmediate(r));
-    }
+  close(): Promise<void> {
+    return this.#batcher.drain();
   }
 }

@@ -12,6 +12,7 @@
  * gone (the kernel's timeout came first) is not an error. Errors reject the operation's promise.
  */
 import { isIP } from "node:net";
+import { type Op, OpBatcher } from "./batch.js";
 import {
   ActionError,
   type CommandRunner,
@@ -45,16 +46,6 @@ export interface NftablesOptions {
   timeoutMs?: number;
   clock?: Clock;
   run?: CommandRunner;
-}
-
-interface Op {
-  op: "ban" | "unban";
-  jail: string;
-  address: string;
-  family: 4 | 6;
-  until: number;
-  resolve: () => void;
-  reject: (e: Error) => void;
 }
 
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -93,9 +84,7 @@ export class NftablesAction implements BanAction {
   readonly #clock: Clock;
   readonly #run: CommandRunner;
   readonly #ready = new Set<string>();
-  #queue: Op[] = [];
-  #scheduled = false;
-  readonly #inflight = new Set<Promise<void>>();
+  readonly #batcher = new OpBatcher((ops) => this.#flush(ops));
 
   constructor(opts: NftablesOptions = {}) {
     this.#command = opts.command ?? ["nft"];
@@ -162,20 +151,7 @@ export class NftablesAction implements BanAction {
     if (family !== 4 && family !== 6) {
       return Promise.reject(new ActionError(`nftables: '${address}' is not an IP address`));
     }
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ op, jail, address, family, until, resolve, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => {
-          this.#scheduled = false;
-          const batch = this.#queue;
-          this.#queue = [];
-          const p = this.#flush(batch);
-          this.#inflight.add(p);
-          void p.finally(() => this.#inflight.delete(p));
-        });
-      }
-    });
+    return this.#batcher.push({ op, jail, address, family, until });
   }
 
   #element(o: Op, now: number): string {
@@ -275,11 +251,8 @@ export class NftablesAction implements BanAction {
     }
   }
 
-  async close(): Promise<void> {
-    while (this.#scheduled || this.#inflight.size > 0) {
-      if (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
-      else await new Promise((r) => setImmediate(r));
-    }
+  close(): Promise<void> {
+    return this.#batcher.drain();
   }
 }
 

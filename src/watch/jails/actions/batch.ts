@@ -1,0 +1,48 @@
+/**
+ * Coalescing for firewall actions: the bans and unbans issued in one turn of the event loop go
+ * out as one batch (500 bans from a burst cost one `nft -f` or `ipset restore`), and close() waits
+ * for every batch still in flight. How a batch is applied is the action's own business.
+ */
+
+/** One queued ban or unban, settled when the batch it went out in is done. */
+export interface Op {
+  op: "ban" | "unban";
+  jail: string;
+  address: string;
+  family: 4 | 6;
+  until: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+export class OpBatcher {
+  #queue: Op[] = [];
+  #scheduled = false;
+  readonly #inflight = new Set<Promise<void>>();
+
+  constructor(private readonly flush: (ops: Op[]) => Promise<void>) {}
+
+  push(op: Omit<Op, "resolve" | "reject">): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ ...op, resolve, reject });
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        const batch = this.#queue;
+        this.#queue = [];
+        const p = this.flush(batch);
+        this.#inflight.add(p);
+        void p.finally(() => this.#inflight.delete(p));
+      });
+    });
+  }
+
+  /** Resolves once nothing is queued and no batch is in flight. */
+  async drain(): Promise<void> {
+    while (this.#scheduled || this.#inflight.size > 0) {
+      if (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
+      else await new Promise((r) => setImmediate(r));
+    }
+  }
+}
