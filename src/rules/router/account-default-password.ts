@@ -2,7 +2,7 @@ import { known } from "../../facts/value.js";
 import { asRouter, at } from "../case-kit.js";
 import { fail, pass, undecided, unknownFrom } from "../outcome.js";
 import type { Finding, Rule } from "../types.js";
-import { caseAccount, describe, loginAccounts } from "./account-kit.js";
+import { caseAccount, describe, loginAccounts, passwordFix } from "./account-kit.js";
 
 export const accountDefaultPassword: Rule = {
   meta: {
@@ -29,16 +29,12 @@ export const accountDefaultPassword: Rule = {
           fail(
             `${describe(a)} uses a factory-default password (${p.quality ? "a known default" : "its stored hash matches a known default"})`,
             a.password.at,
-            {
-              summary:
-                a.scope === "system"
-                  ? `Change it: passwd ${a.name}`
-                  : "Change the password of this login in the WebUI",
-              commands:
-                a.scope === "system"
-                  ? { language: "shell", lines: [`passwd ${a.name}`] }
-                  : undefined,
-            },
+            passwordFix(
+              a,
+              a.scope === "system"
+                ? `Change it: passwd ${a.name}`
+                : "Change the password of this login in the WebUI",
+            ),
             { subject: describe(a) },
           ),
         );

@@ -2,7 +2,7 @@ import { known, unknown } from "../../facts/value.js";
 import { asRouter, at } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
 import type { Finding, Rule } from "../types.js";
-import { caseAccount, describe, loginAccounts } from "./account-kit.js";
+import { caseAccount, describe, loginAccounts, passwordFix } from "./account-kit.js";
 
 export const accountEmptyPassword: Rule = {
   meta: {
@@ -30,16 +30,12 @@ export const accountEmptyPassword: Rule = {
           fail(
             `${describe(a)} has an empty password`,
             a.password.at,
-            {
-              summary:
-                a.scope === "system"
-                  ? `Set a password: passwd ${a.name} (or lock the account: passwd -l ${a.name})`
-                  : "Set a strong password for this login in the WebUI (System > Administration > Users)",
-              commands:
-                a.scope === "system"
-                  ? { language: "shell", lines: [`passwd ${a.name}`] }
-                  : undefined,
-            },
+            passwordFix(
+              a,
+              a.scope === "system"
+                ? `Set a password: passwd ${a.name} (or lock the account: passwd -l ${a.name})`
+                : "Set a strong password for this login in the WebUI (System > Administration > Users)",
+            ),
             { subject: describe(a) },
           ),
         );

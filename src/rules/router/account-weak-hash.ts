@@ -2,7 +2,7 @@ import { known } from "../../facts/value.js";
 import { asRouter, at } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
 import type { Finding, Rule } from "../types.js";
-import { caseAccount, describe, loginAccounts } from "./account-kit.js";
+import { caseAccount, describe, loginAccounts, passwordFix } from "./account-kit.js";
 
 const WEAK = new Set(["des-crypt", "md5-crypt"]);
 
@@ -28,13 +28,10 @@ export const accountWeakHash: Rule = {
           fail(
             `the password of ${describe(a)} is stored as a ${a.password.value.hash} hash`,
             a.password.at,
-            {
-              summary: `Change the password (passwd ${a.name}) on a firmware that writes SHA-512-crypt hashes; update old firmware first.`,
-              commands:
-                a.scope === "system"
-                  ? { language: "shell", lines: [`passwd ${a.name}`] }
-                  : undefined,
-            },
+            passwordFix(
+              a,
+              `Change the password (passwd ${a.name}) on a firmware that writes SHA-512-crypt hashes; update old firmware first.`,
+            ),
             { subject: describe(a) },
           ),
         );
