@@ -10,8 +10,8 @@ import type { RuleResult, TargetReport } from "../src/engine/run.js";
 import { extractRouterFacts } from "../src/extract/router/index.js";
 import { wifiSecurity } from "../src/extract/router/wireless.js";
 import type { Facts, Vpn, WifiFacts } from "../src/facts/model.js";
-import { MemoryTree } from "../src/sources/tree.js";
 import { corpusPath, describeCorpus } from "./support/corpus.js";
+import { routerBackup } from "./support/router-backup.js";
 
 const SYSTEM = "config system\n\toption hostname 'r1'\n";
 const NETWORK = `config interface 'lan'
@@ -21,22 +21,9 @@ const NETWORK = `config interface 'lan'
 	option netmask '255.255.255.248'
 `;
 
-/** A backup holding `files` (etc/config/<name> unless a path is given). */
-function tree(files: Record<string, string>, opts: { complete?: boolean } = {}): MemoryTree {
-  const t = new MemoryTree("backup.tar.gz");
-  const complete = opts.complete ?? true;
-  const all: Record<string, string> = complete
-    ? {
-        "etc/passwd": "root:x:0:0:root:/root:/bin/ash\n",
-        system: SYSTEM,
-        network: NETWORK,
-        ...files,
-      }
-    : files;
-  for (const [name, text] of Object.entries(all))
-    t.add(name.includes("/") ? name : `etc/config/${name}`, Buffer.from(text));
-  return t;
-}
+/** A complete backup over this file's system and network (see routerBackup). */
+const tree = (files: Record<string, string>, opts: { complete?: boolean } = {}) =>
+  routerBackup(files, { ...opts, base: { system: SYSTEM, network: NETWORK } });
 
 const facts = (files: Record<string, string>, opts?: { complete?: boolean }): Facts =>
   extractRouterFacts(tree(files, opts));
