@@ -5,12 +5,22 @@
  */
 import type { Facts } from "../facts/model.js";
 import { absentPackage } from "./absent.js";
-import { fail, pass } from "./outcome.js";
+import { fail, pass, undecided } from "./outcome.js";
 import type { Finding, Fix } from "./types.js";
 
 export function decideBySockets(
   facts: Facts,
-  what: { label: string; port: number; transport: "tcp" | "udp"; uciFile: string; fix: Fix },
+  what: {
+    label: string;
+    port: number;
+    transport: "tcp" | "udp";
+    uciFile: string;
+    /**
+     * What a listening daemon means: a failure with this fix (telnet: running is the problem), or,
+     * when it is `{ unknown: reason }`, undecided (SNMP: running is fine with safe communities).
+     */
+    whenListening: Fix | { unknown: string };
+  },
 ): Finding {
   if (!facts.listening.known) return absentPackage(facts, what.label, what.uciFile);
   const sockets = facts.listening.value.filter(
@@ -22,9 +32,10 @@ export function decideBySockets(
       facts.listening.at,
     );
   }
-  return fail(
-    `${what.label} listens on ${sockets.map((s) => `${s.address}:${s.port}/${s.transport}${s.process ? ` (${s.process})` : ""}`).join(", ")}`,
-    sockets.flatMap((s) => s.at),
-    what.fix,
-  );
+  const message = `${what.label} listens on ${sockets.map((s) => `${s.address}:${s.port}/${s.transport}${s.process ? ` (${s.process})` : ""}`).join(", ")}`;
+  const evidence = sockets.flatMap((s) => s.at);
+  const w = what.whenListening;
+  return "unknown" in w
+    ? undecided(`${message}; ${w.unknown}`, evidence)
+    : fail(message, evidence, w);
 }

@@ -20,26 +20,15 @@ export const snmpDefaultCommunity: Rule = {
   check(facts) {
     const snmp = facts.services.find((s) => s.kind === "snmp");
     if (!snmp) {
-      const found = decideBySockets(facts, {
-        label: "an SNMP agent",
-        port: 161,
-        transport: "udp",
-        uciFile: "etc/config/snmpd",
-        fix: {
-          summary:
-            "Stop the SNMP agent, or configure SNMPv3 users and remove the public/private communities in /etc/snmp/snmpd.conf.",
-        },
-      });
-      // A listening agent whose communities we cannot read is undecided, not a failure.
       return [
-        found.status === "fail"
-          ? {
-              ...found,
-              status: "unknown",
-              fix: undefined,
-              message: `${found.message}; its communities are not in the input`,
-            }
-          : found,
+        decideBySockets(facts, {
+          label: "an SNMP agent",
+          port: 161,
+          transport: "udp",
+          uciFile: "etc/config/snmpd",
+          // A listening agent whose communities we cannot read is undecided, not a failure.
+          whenListening: { unknown: "its communities are not in the input" },
+        }),
       ];
     }
     if (!snmp.enabled.known) return [undecided("SNMP state unknown", snmp.enabled.at)];

@@ -26,7 +26,7 @@ export const telnetDisabled: Rule = {
           port: 23,
           transport: "tcp",
           uciFile: "etc/config/telnetd",
-          fix: {
+          whenListening: {
             summary: "Stop and remove the telnet server; use SSH:",
             commands: {
               language: "shell",
