@@ -132,6 +132,70 @@ export interface ServiceAuth {
   defaultCredential?: Fact<boolean>;
 }
 
+/**
+ * The server software a probe saw (SSH ident, HTTP Server header, SIP User-Agent/Server, SNMP
+ * sysDescr, MQTT/RTSP banner), normalized so versions can be compared with advisories.
+ */
+export interface SoftwareSeen {
+  /** Lower-case product name: "openssh", "dropbear", "asterisk", "nginx", "lighttpd", ... */
+  product: string;
+  /** Dotted version as reported ("9.2p1", "2022.83", "18.20.0"). */
+  version?: string;
+  /** The text it was read from (a banner, a header), printable and secret-free. */
+  raw: string;
+}
+
+/** What a TLS handshake probe saw of a service's TLS (only from probes). */
+export interface TlsPosture {
+  /** Protocol versions accepted ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"). */
+  accepted: string[];
+  /** Versions this scanner could not offer (its OpenSSL refuses them), so not judged. */
+  untested: string[];
+  certificate?: {
+    subject: string;
+    notAfter: string;
+    expired: boolean;
+    daysLeft: number;
+    selfSigned: boolean;
+    keyType?: string;
+    keyBits?: number;
+    /** Why a verifying client rejects the chain (e.g. DEPTH_ZERO_SELF_SIGNED_CERT). */
+    trustError?: string;
+  };
+  /** Weak cipher suites the server accepted (names as OpenSSL spells them). */
+  weakCiphers: string[];
+}
+
+/** Algorithms an SSH server offered that are considered weak. */
+export interface SshPosture {
+  weak: { kind: "kex" | "hostkey" | "cipher" | "mac"; name: string; why: string }[];
+}
+
+/** What a plain request to a web service showed. */
+export interface HttpPosture {
+  /** Status of the answer to `GET /`. */
+  status: number;
+  /** Where it redirects to, when it does. */
+  location?: string;
+  /** The login page recognised: "luci", "rutos", "freepbx", "wazo", "bas-ip", ... */
+  app?: string;
+  /** Strict-Transport-Security sent (meaningful on HTTPS). */
+  hsts?: boolean;
+  /** Asks for HTTP Basic credentials over plain HTTP (sent readable on the wire). */
+  basicAuthOverPlain?: boolean;
+}
+
+/** A published advisory whose affected range covers the software version seen. */
+export interface AdvisoryMatch {
+  id: string;
+  product: string;
+  version: string;
+  severity: "low" | "medium" | "high" | "critical";
+  summary: string;
+  /** First version with the fix, when there is one. */
+  fixedIn?: string;
+}
+
 export interface Service {
   /** Stable within one device: "ssh", "webui-http", "snmp", ... */
   id: string;
@@ -148,6 +212,13 @@ export interface Service {
   auth: ServiceAuth;
   wan: Fact<WanReach>;
   cfg?: ConfigRef;
+  /** Probe-only observations (a config audit leaves them undefined). */
+  software?: Fact<SoftwareSeen>;
+  tlsPosture?: Fact<TlsPosture>;
+  sshPosture?: Fact<SshPosture>;
+  http?: Fact<HttpPosture>;
+  /** Advisories matching `software` (data/advisories.json); known and empty when none match. */
+  advisories?: Fact<AdvisoryMatch[]>;
 }
 
 export type HashScheme =
@@ -454,6 +525,37 @@ export interface CentralAuth {
   at: Origin[];
 }
 
+/** One disagreement between a device's configuration and what a live scan of it saw. */
+export interface ServiceDrift {
+  kind:
+    | "answers-but-disabled"
+    | "answers-but-closed-to-wan"
+    | "answers-unexplained"
+    | "configured-but-silent";
+  port: number;
+  transport: "tcp" | "udp";
+  /** The service as the scan or the configuration names it. */
+  service: string;
+  admin: boolean;
+  /** What the configuration says (file:line), empty when it says nothing of this port. */
+  config: Origin[];
+  /** What the scan saw (probe, address, port, time), empty for a silent port. */
+  probe: Origin[];
+  cfg?: ConfigRef;
+}
+
+/** A configuration audit cross-checked against a live scan of the same device (audit --host). */
+export interface LiveComparison {
+  address: string;
+  /** Where the scanner stood: only "internet" tests what the WAN firewall lets in. */
+  vantage: "internet" | "local";
+  /** Ports probed, "22/tcp" style. */
+  probed: string[];
+  /** Ports where configuration and scan agree. */
+  agreed: number;
+  drift: ServiceDrift[];
+}
+
 export interface Facts {
   /** What was audited, as the user named it. */
   target: { name: string; kind: "backup" | "directory" | "probe" | "log" };
@@ -484,4 +586,6 @@ export interface Facts {
    * where a missing package means "not installed") or partial (where it means "unknown").
    */
   coverage: Fact<{ configs: string[]; complete: boolean }>;
+  /** Set only when the audit was cross-checked against a live scan (audit --host). */
+  live?: Fact<LiveComparison>;
 }

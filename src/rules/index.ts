@@ -1,5 +1,6 @@
 /** Every rule Bulwark knows, by area. Each area's index lists its own rules. */
 import { CELLULAR_RULES } from "./cellular/index.js";
+import { CROSSCHECK_RULES } from "./crosscheck/index.js";
 import { DIALPLAN_RULES } from "./dialplan/index.js";
 import { HOST_RULES } from "./host/index.js";
 import { MANUAL_RULES } from "./manual/index.js";
@@ -26,6 +27,7 @@ export const ALL_RULES: readonly Rule[] = [
   ...PBX_SERVICES_RULES,
   ...DIALPLAN_RULES,
   ...HOST_RULES,
+  ...CROSSCHECK_RULES,
 ];
 
 export function ruleById(id: string): Rule | undefined {
