@@ -14,11 +14,15 @@ export function factsOf(tree: FileTree): Facts {
   return extractFacts(tree);
 }
 
+/** Adds to a target's facts before the rules run (a live scan to cross-check, logs). */
+export type FactsEnricher = (facts: Facts) => Promise<void>;
+
 export async function auditTarget(
   path: string,
   settings: Settings,
   rules: readonly Rule[] = ALL_RULES,
   now = new Date(),
+  enrich?: FactsEnricher,
 ): Promise<TargetReport> {
   try {
     const tree = await openInput(path);
@@ -29,6 +33,7 @@ export async function auditTarget(
         path,
       );
     }
+    await enrich?.(facts);
     return runRules(facts, rules, settings, now);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;

@@ -6,9 +6,10 @@ import { writeFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
 import { auditTarget } from "../audit/audit-target.js";
 import { coverage } from "../catalogue/coverage.js";
+import { type LiveCheck, liveCheck } from "../crosscheck/live.js";
 import { VERSION } from "../data-files.js";
 import { loadPolicy, PROFILES, settingsFrom } from "../engine/profile.js";
-import type { TargetReport } from "../engine/run.js";
+import { runRules, type TargetReport } from "../engine/run.js";
 import { colorsFor } from "../report/colors.js";
 import { toJson } from "../report/json.js";
 import { toSarif } from "../report/sarif.js";
@@ -71,6 +72,16 @@ export async function main(argv: string[]): Promise<number> {
     .option("--policy <file>", "YAML policy: profile, disabled rules, waivers, attestations")
     .option("-o, --output <file>", "write the report to a file instead of standard output")
     .option("-v, --verbose", "show evidence for passing checks too")
+    .option(
+      "--host <address>",
+      "also scan the live device at this address and cross-check it with the configuration (one PATH)",
+    )
+    .addOption(
+      new Option("--vantage <where>", "with --host: where the scanner stands")
+        .choices(["local", "internet"])
+        .default("local"),
+    )
+    .option("--timeout <ms>", "with --host: per-probe time-out in milliseconds", "3000")
     .action(
       async (
         paths: string[],
@@ -81,18 +92,39 @@ export async function main(argv: string[]): Promise<number> {
           policy?: string;
           output?: string;
           verbose?: boolean;
+          host?: string;
+          vantage: "local" | "internet";
+          timeout: string;
         },
       ) => {
         const settings = settingsFrom(opts.policy ? loadPolicy(opts.policy) : {}, opts.profile);
         const reports: TargetReport[] = [];
+        let live: LiveCheck | undefined;
+        if (opts.host) {
+          const timeoutMs = Number(opts.timeout);
+          if (paths.length !== 1 || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+            process.stderr.write(
+              "bulwark: --host cross-checks one configuration: give exactly one PATH (and a positive --timeout)\n",
+            );
+            exitCode = EXIT.error;
+            return;
+          }
+          live = liveCheck(opts.host, { vantage: opts.vantage, timeoutMs });
+        }
         const showProgress = paths.length > 1 && process.stderr.isTTY;
         for (const [i, p] of paths.entries()) {
           if (showProgress)
             process.stderr.write(`\rauditing ${i + 1}/${paths.length}: ${p.slice(-50).padEnd(50)}`);
-          const report = await auditTarget(p, settings);
+          const report = await auditTarget(p, settings, ALL_RULES, new Date(), live?.enrich);
           if (report.error)
             process.stderr.write(`${showProgress ? "\n" : ""}bulwark: ${report.error}\n`);
           reports.push(report);
+        }
+        // The live device's own report follows its configuration's: what the probes saw of it.
+        const scanned = live?.scan();
+        if (scanned) {
+          const report = runRules(scanned.facts, ALL_RULES, settings);
+          reports.push({ ...report, target: `${opts.host} (live)` });
         }
         if (showProgress) process.stderr.write("\n");
         const text =

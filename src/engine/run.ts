@@ -4,7 +4,7 @@
  */
 import type { Diagnostic, Facts, SourceFile } from "../facts/model.js";
 import type { Origin } from "../facts/value.js";
-import type { Finding, Fix, Rule, Severity, Status } from "../rules/types.js";
+import type { Finding, Fix, Mode, Rule, Severity, Status } from "../rules/types.js";
 import type { Attestation, Settings, Waiver } from "./profile.js";
 import { computeScore, type Score } from "./score.js";
 
@@ -32,6 +32,12 @@ export interface TargetReport {
   error?: string;
 }
 
+/** Targets whose facts come from one mode only; configuration targets may hold any. */
+const MODE_OF_TARGET: Partial<Record<Facts["target"]["kind"], Mode>> = {
+  probe: "probe",
+  log: "log",
+};
+
 export function runRules(
   facts: Facts,
   rules: readonly Rule[],
@@ -40,10 +46,21 @@ export function runRules(
 ): TargetReport {
   const results: RuleResult[] = [];
   const deviceClass = facts.device.class.known ? facts.device.class.value : undefined;
+  const onlyMode = MODE_OF_TARGET[facts.target.kind];
   for (const rule of rules) {
     if (settings.profile.disabledRules.includes(rule.meta.id)) continue;
     let findings: Finding[];
-    if (deviceClass && !rule.meta.appliesTo.includes(deviceClass)) {
+    if (onlyMode && !rule.meta.modes.includes(onlyMode) && !rule.meta.modes.includes("manual")) {
+      // A scan (or a log) cannot observe what this rule reads: saying "unknown" for each of them
+      // would bury what the scan did see. Not a pass either: the configuration audit decides it.
+      findings = [
+        {
+          status: "not_applicable",
+          message: `decided from ${rule.meta.modes.join(" or ")}; not observable ${onlyMode === "probe" ? "by a scan" : "in logs"}`,
+          evidence: [],
+        },
+      ];
+    } else if (deviceClass && !rule.meta.appliesTo.includes(deviceClass)) {
       findings = [
         {
           status: "not_applicable",

@@ -32,7 +32,9 @@ export class ExtractContext {
     const text = this.tree.read(path);
     if (text === undefined) return undefined;
     const file = this.tree.display(path);
-    this.sources.push({ path: file, format, status: "ok" });
+    // Router and host extractors may both read a shared file (etc/passwd): list it once.
+    if (!this.sources.some((s) => s.path === file && s.format === format))
+      this.sources.push({ path: file, format, status: "ok" });
     return { text, file };
   }
 
