@@ -109,6 +109,30 @@ describe("TCP probe", () => {
     expect(r.banner?.length).toBe(256);
     expect(Date.now() - t0).toBeLessThan(1000);
   });
+
+  it("stops waiting soon after a telnet server's option negotiation, keeps what follows it", async () => {
+    // IAC WILL ECHO, IAC DO TTYPE, IAC SB TTYPE SEND IAC SE: then the server waits for answers.
+    const iac = Buffer.from([255, 251, 1, 255, 253, 24, 255, 250, 24, 1, 255, 240]);
+    const negotiating = await listen((s) => s.write(iac));
+    const t0 = Date.now();
+    const r = await tcpProbe(HOST, negotiating, { timeoutMs: 3000, bannerMs: 1500 });
+    expect(r.state).toBe("open");
+    expect(r.banner).toEqual(iac);
+    expect(Date.now() - t0).toBeLessThan(1000);
+    // A prompt right after the negotiation (BusyBox telnetd) is still part of the banner, and
+    // half a command is waited for like any banner.
+    const prompting = await listen((s) => {
+      s.write(iac);
+      setTimeout(() => s.write("router login: "), 50);
+    });
+    const p = await tcpProbe(HOST, prompting, { timeoutMs: 3000, bannerMs: 600 });
+    expect(p.banner?.toString("latin1")).toBe(`${iac.toString("latin1")}router login: `);
+    const half = await listen((s) => s.write(Buffer.from([255, 253])));
+    const t1 = Date.now();
+    const h = await tcpProbe(HOST, half, { timeoutMs: 3000, bannerMs: 600 });
+    expect(h.banner).toEqual(Buffer.from([255, 253]));
+    expect(Date.now() - t1).toBeGreaterThanOrEqual(550);
+  });
 });
 
 describe("hostile peers give clean answers within the time-out", () => {

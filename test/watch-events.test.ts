@@ -16,6 +16,7 @@ import {
   BUILTIN_EVENT_DETECTORS,
   cleanHost,
   createAccessEventDetector,
+  createLineTimeReader,
   type DetectedAccessEvent,
   detectAccessEvent,
   detectWith,
@@ -719,12 +720,56 @@ describe("the full set", () => {
     for (const d of BUILTIN_EVENT_DETECTORS) expect(d.kinds.length).toBeGreaterThan(0);
   });
 
-  it("uses the line's time, else the detector clock", () => {
+  it("uses the input's time, else the line's own stamp, else the detector clock", () => {
     const text =
       "Mar  7 18:53:20 bar sshd[1]: Accepted password for rda from 192.0.2.113 port 5 ssh2";
-    const d = createAccessEventDetector({ now: () => 42 });
-    expect(d.detect({ text, source: "x" })?.time).toBe(42);
+    const lineTime = createLineTimeReader({
+      timezone: "Europe/Vilnius",
+      now: () => Date.UTC(2026, 5, 1),
+    });
+    const d = createAccessEventDetector({ now: () => 42, lineTime });
+    // A file line: its stamp, read in the zone given (Vilnius is UTC+2 in March), not "now".
+    expect(d.detect({ text, source: "auth.log" })?.time).toBe(Date.UTC(2026, 2, 7, 16, 53, 20));
+    // The input knew the time (journal, syslog header): that one wins.
     expect(d.detect({ text, source: "x", time: 7 })?.time).toBe(7);
+    // No stamp at all (a journal-style line without its time): the clock.
+    expect(
+      d.detect({
+        text: "bar sshd[1]: Accepted password for rda from 192.0.2.113 port 5 ssh2",
+        source: "x",
+      })?.time,
+    ).toBe(42);
+  });
+
+  it("reads the stamps of every line shape the detectors take, with the filters' date detection", () => {
+    const lineTime = createLineTimeReader({ timezone: "UTC", now: () => Date.UTC(2026, 2, 10) });
+    const d = createAccessEventDetector({ now: () => 0, lineTime });
+    const at = (text: string) => d.detect({ text, source: "file" })?.time;
+    expect(
+      at(
+        "Mon Sep 15 14:54:39 2025 authpriv.notice dropbear[30519]: Password auth succeeded for 'root' from 192.168.9.204:55200",
+      ),
+    ).toBe(Date.UTC(2025, 8, 15, 14, 54, 39));
+    expect(
+      at("[2026-03-12 10:04:31] VERBOSE[2270] manager.c: Manager 'admin' logged on from 127.0.0.1"),
+    ).toBe(Date.UTC(2026, 2, 12, 10, 4, 31));
+    expect(
+      at(
+        "2026-03-07T18:53:20.123+01:00 gw sshd[1556]: Accepted password for rda from 192.0.2.113 port 52100 ssh2",
+      ),
+    ).toBe(Date.UTC(2026, 2, 7, 17, 53, 20));
+    // A syslog stamp has no year: the one nearest to now (December read in March is last year's).
+    expect(at("Dec 31 23:59:59 gw netifd: Interface 'wan' is now down")).toBe(
+      Date.UTC(2025, 11, 31, 23, 59, 59),
+    );
+  });
+
+  it("the built-in set dates a file line by its stamp (the watcher's --once replay)", () => {
+    const text =
+      "2024-01-02T03:04:05Z gw sshd[1]: Accepted publickey for ops from 192.0.2.7 port 5 ssh2";
+    expect(detectAccessEvent({ text, source: "auth.log" })?.time).toBe(
+      Date.UTC(2024, 0, 2, 3, 4, 5),
+    );
   });
 
   it("keeps the line (sender, source) on the event", () => {

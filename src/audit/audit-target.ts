@@ -2,7 +2,7 @@
 import type { Settings } from "../engine/profile.js";
 import { runRules, type TargetReport } from "../engine/run.js";
 import { computeScore } from "../engine/score.js";
-import { extractFacts } from "../extract/index.js";
+import { type ExtractOptions, extractFacts } from "../extract/index.js";
 import type { Facts } from "../facts/model.js";
 import { ALL_RULES } from "../rules/index.js";
 import type { Rule } from "../rules/types.js";
@@ -10,8 +10,8 @@ import { InputError } from "../sources/input-error.js";
 import { openInput } from "../sources/open-input.js";
 import type { FileTree } from "../sources/tree.js";
 
-export function factsOf(tree: FileTree): Facts {
-  return extractFacts(tree);
+export function factsOf(tree: FileTree, opts: ExtractOptions = {}): Facts {
+  return extractFacts(tree, opts);
 }
 
 /** Adds to a target's facts before the rules run (a live scan to cross-check, logs). */
@@ -23,13 +23,15 @@ export async function auditTarget(
   rules: readonly Rule[] = ALL_RULES,
   now = new Date(),
   enrich?: FactsEnricher,
+  /** How to read the input (log files to add, their time zone). */
+  extract: ExtractOptions = {},
 ): Promise<TargetReport> {
   try {
     const tree = await openInput(path);
-    const facts = factsOf(tree);
+    const facts = factsOf(tree, extract);
     if (facts.sources.length === 0) {
       throw new InputError(
-        "no device configuration found (looked for etc/config/*, etc/asterisk/*, etc/shadow, etc/ssh/sshd_config, etc/fail2ban)",
+        "no device configuration found (looked for etc/config/*, etc/asterisk/*, etc/shadow, etc/ssh/sshd_config, etc/fail2ban, var/log)",
         path,
       );
     }
@@ -37,14 +39,19 @@ export async function auditTarget(
     return runRules(facts, rules, settings, now);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return {
-      target: path,
-      device: {},
-      results: [],
-      score: computeScore([]),
-      sources: [],
-      diagnostics: [{ severity: "error", file: err.file, line: err.line, message: err.message }],
-      error: err.located,
-    };
+    return inputErrorReport(path, err);
   }
+}
+
+/** The report of a target that could not be read: its error, nothing judged. */
+export function inputErrorReport(target: string, err: InputError): TargetReport {
+  return {
+    target,
+    device: {},
+    results: [],
+    score: computeScore([]),
+    sources: [],
+    diagnostics: [{ severity: "error", file: err.file, line: err.line, message: err.message }],
+    error: err.located,
+  };
 }

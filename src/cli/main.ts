@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
+import { auditLogs } from "../audit/audit-logs.js";
 import { auditTarget } from "../audit/audit-target.js";
 import { coverage } from "../catalogue/coverage.js";
 import { type LiveCheck, liveCheck } from "../crosscheck/live.js";
@@ -51,9 +52,9 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command("audit")
     .description(
-      "audit configuration offline: a sysupgrade backup (.tar.gz), an extracted root, /etc or /etc/config",
+      "audit configuration offline: a sysupgrade backup (.tar.gz), an extracted root, /etc or /etc/config; with --logs, what the logs show too",
     )
-    .argument("<paths...>", "backups or folders to audit")
+    .argument("[paths...]", "backups or folders to audit (none: judge the --logs alone)")
     .addOption(
       new Option("-f, --format <format>", "output format")
         .choices(["text", "json", "sarif"])
@@ -82,6 +83,11 @@ export async function main(argv: string[]): Promise<number> {
         .default("local"),
     )
     .option("--timeout <ms>", "with --host: per-probe time-out in milliseconds", "3000")
+    .option(
+      "--logs <files...>",
+      "also judge these logs (auth.log, Asterisk's, fail2ban.log, a router's logread output...) for the one PATH, or alone",
+    )
+    .option("--timezone <tz>", "time zone of log timestamps without one (default: the machine's)")
     .action(
       async (
         paths: string[],
@@ -95,8 +101,25 @@ export async function main(argv: string[]): Promise<number> {
           host?: string;
           vantage: "local" | "internet";
           timeout: string;
+          logs?: string[];
+          timezone?: string;
         },
       ) => {
+        const logs = opts.logs ?? [];
+        if (paths.length === 0 && logs.length === 0) {
+          process.stderr.write("bulwark: audit needs a PATH, or --logs FILE...\n");
+          exitCode = EXIT.error;
+          return;
+        }
+        if (logs.length > 0 && paths.length > 1) {
+          process.stderr.write(
+            "bulwark: --logs belong to one device: give at most one PATH with them\n",
+          );
+          exitCode = EXIT.error;
+          return;
+        }
+        const now = new Date();
+        const logInputs = { files: logs, timezone: opts.timezone, now: () => now.getTime() };
         const settings = settingsFrom(opts.policy ? loadPolicy(opts.policy) : {}, opts.profile);
         const reports: TargetReport[] = [];
         let live: LiveCheck | undefined;
@@ -115,9 +138,16 @@ export async function main(argv: string[]): Promise<number> {
         for (const [i, p] of paths.entries()) {
           if (showProgress)
             process.stderr.write(`\rauditing ${i + 1}/${paths.length}: ${p.slice(-50).padEnd(50)}`);
-          const report = await auditTarget(p, settings, ALL_RULES, new Date(), live?.enrich);
+          const report = await auditTarget(p, settings, ALL_RULES, now, live?.enrich, {
+            logs: logInputs,
+          });
           if (report.error)
             process.stderr.write(`${showProgress ? "\n" : ""}bulwark: ${report.error}\n`);
+          reports.push(report);
+        }
+        if (paths.length === 0) {
+          const report = await auditLogs(logInputs, settings, ALL_RULES, now);
+          if (report.error) process.stderr.write(`bulwark: ${report.error}\n`);
           reports.push(report);
         }
         // The live device's own report follows its configuration's: what the probes saw of it.
@@ -166,8 +196,12 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option("--timeout <ms>", "per-probe time-out in milliseconds", "3000")
     .option("--concurrency <n>", "probes in flight at once (default 32)")
-    .option("--rate <n>", "new connections per second (default 200)")
+    .option("--rate <n>", "new connections per second (default 1000)")
     .option("--allow-large", "allow IPv4 ranges wider than /22 (up to /16)")
+    .option(
+      "--try-default-credentials",
+      "also try a few factory-default passwords (at most 3 per login) on the SSH, telnet and web logins found",
+    )
     .addOption(
       new Option(
         "--vantage <where>",

@@ -10,9 +10,14 @@ import { toJson } from "../report/json.js";
 import { toText } from "../report/text.js";
 import { ALL_RULES } from "../rules/index.js";
 import { SEVERITIES, type Severity } from "../rules/types.js";
+import { describeCheck } from "../scan/credentials/index.js";
+import { httpExcerpt } from "../scan/http-facts.js";
 import { type HostScan, scanTargets } from "../scan/index.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_RATE, Limiter, progressBar } from "../scan/limiter.js";
+import { describeMqtt } from "../scan/mqtt-facts.js";
 import { printable } from "../scan/probes/tcp.js";
+import { rtspExcerpt } from "../scan/rtsp-facts.js";
+import { snmpExcerpt } from "../scan/snmp-facts.js";
 import {
   defaultPorts,
   parsePorts,
@@ -20,6 +25,7 @@ import {
   type ScanClass,
   TargetError,
 } from "../scan/targets.js";
+import { telnetExcerpt } from "../scan/telnet-facts.js";
 
 export interface ScanCommandOptions {
   class?: ScanClass;
@@ -32,6 +38,7 @@ export interface ScanCommandOptions {
   vantage?: "internet" | "local";
   failOn: Severity | "none";
   verbose?: boolean;
+  tryDefaultCredentials?: boolean;
 }
 
 function positive(text: string | undefined, name: string, fallback: number): number {
@@ -74,11 +81,42 @@ export function scanSummary(scans: HostScan[]): string {
       const c = x.certificate;
       if (c)
         out.push(
-          `    certificate: ${c.subject}; expires ${c.notAfter}${c.expired ? " (EXPIRED)" : ` (${c.daysLeft} days)`}${c.selfSigned ? "; self-signed" : ""}; ${c.keyType ?? "?"} ${c.keyBits ?? "?"} bits`,
+          `    certificate: ${c.subject}; expires ${c.notAfter}${c.expired ? " (EXPIRED)" : ` (${c.daysLeft} days)`}${c.selfSigned ? "; self-signed" : c.trustError ? `; untrusted (${c.trustError})` : ""}; ${c.keyType ?? "?"} ${c.keyBits ?? "?"} bits`,
         );
       for (const w of x.weakCiphers.filter((w) => w.verdict === "accepted"))
         out.push(`    weak suite accepted: ${w.name} (${w.suite})`);
+      const untried = x.weakCiphers.filter((w) => w.verdict === "cannot-test").map((w) => w.name);
+      if (untried.length)
+        out.push(
+          `    weak suites not tried (this OpenSSL cannot offer them): ${untried.join(", ")}`,
+        );
     }
+    // Normalized product and version, as advisories are matched: from every probe that named one.
+    const software = [
+      ...new Set(
+        s.facts.services.flatMap((svc) =>
+          svc.software?.known
+            ? [
+                `${svc.software.value.product}${svc.software.value.version ? ` ${svc.software.value.version}` : ""} (${svc.ports.known ? svc.ports.value.map((p) => `${p.from}/${p.transport}`).join(",") : svc.label})`,
+              ]
+            : [],
+        ),
+      ),
+    ];
+    if (software.length) out.push(`  software: ${software.join("; ")}`);
+    for (const x of s.http)
+      out.push(`  ${x.port}/tcp ${x.tls ? "HTTPS" : "HTTP"}: ${httpExcerpt(x)}`);
+    for (const x of s.rtsp)
+      out.push(
+        `  ${x.port}/tcp RTSP: ${rtspExcerpt(x)}${x.stream?.verdict === "anonymous" ? " — stream WITHOUT PASSWORD" : ""}`,
+      );
+    for (const x of s.telnet) out.push(`  ${x.port}/tcp telnet (${x.state}): ${telnetExcerpt(x)}`);
+    for (const x of s.mqtt)
+      out.push(
+        `  ${x.port}/tcp MQTT: ${describeMqtt(x)}${x.access === "anonymous" ? " — ANONYMOUS ACCESS" : ""}`,
+      );
+    for (const x of s.snmp) out.push(`  ${x.port}/udp SNMP: ${snmpExcerpt(x)}`);
+    for (const c of s.credentials ?? []) out.push(`  ${describeCheck(c)}`);
   }
   return `${out.join("\n")}\n`;
 }
@@ -113,6 +151,7 @@ export async function runScanCommand(specs: string[], opts: ScanCommandOptions):
     timeoutMs,
     limiter,
     vantage: opts.vantage,
+    tryDefaultCredentials: opts.tryDefaultCredentials === true,
   });
   if (tty) process.stderr.write("\n");
   const settings = settingsFrom({});
@@ -138,7 +177,13 @@ export async function runScanCommand(specs: string[], opts: ScanCommandOptions):
         })),
         ssh: s.ssh,
         tls: s.tls,
+        http: s.http,
+        rtsp: s.rtsp,
+        telnet: s.telnet,
+        mqtt: s.mqtt,
+        snmp: s.snmp,
         udpNotProbed: s.skipped.map((p) => p.port),
+        ...(s.credentials ? { defaultCredentials: s.credentials } : {}),
       };
     });
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -2,7 +2,8 @@
  * Any input to Facts: the router extractors where there is UCI configuration (etc/config), the
  * PBX extractors where there is an Asterisk one (etc/asterisk), the host extractors where there
  * are sshd, fail2ban, firewall or socket files. One input may feed several: a PBX's /etc holds
- * both Asterisk and host configuration, and the rules see one set of Facts.
+ * both Asterisk and host configuration, and the rules see one set of Facts. Logs (var/log of a
+ * root, files given with `audit --logs`) are read last: they are measured against the jails.
  */
 import { emptyFacts } from "../facts/empty.js";
 import type { Facts } from "../facts/model.js";
@@ -11,12 +12,18 @@ import type { FileTree } from "../sources/tree.js";
 import { deriveHostReach } from "./derive/host-reach.js";
 import { deriveWanReach } from "./derive/wan-reach.js";
 import { extractHostFacts } from "./host/index.js";
+import { extractLogFacts, type LogInputs } from "./logs/index.js";
 import { AsteriskContext } from "./pbx/context.js";
 import { extractPbxFacts } from "./pbx/index.js";
 import { RouterContext } from "./router/context.js";
 import { extractRouter } from "./router/index.js";
 
-export function extractFacts(tree: FileTree): Facts {
+export interface ExtractOptions {
+  /** Log files to read besides the tree's, and how to read their stamps. */
+  logs?: LogInputs;
+}
+
+export function extractFacts(tree: FileTree, opts: ExtractOptions = {}): Facts {
   const facts = emptyFacts({
     name: tree.name,
     kind: tree.kind === "backup" ? "backup" : "directory",
@@ -43,5 +50,6 @@ export function extractFacts(tree: FileTree): Facts {
   deriveHostReach(facts);
   facts.sources = contexts.flatMap((c) => c.sources);
   facts.diagnostics = contexts.flatMap((c) => c.diagnostics);
+  extractLogFacts(tree, facts, opts.logs);
   return facts;
 }

@@ -45,5 +45,6 @@ export function emptyFacts(target: Facts["target"]): Facts {
     hostFirewall: none("firewall ruleset (iptables-save or nft list ruleset output)"),
     listening: none("list of listening sockets (ss -tulpn output)"),
     coverage: none("configuration files"),
+    observed: unknown("no logs were read (audit --logs FILE, or var/log in a root)"),
   };
 }

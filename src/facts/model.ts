@@ -4,6 +4,7 @@
  * qualities (see PasswordQuality) before they reach a fact.
  */
 import type { Fail2banFacts, HostFirewallFacts, ListeningSocket } from "./host.js";
+import type { ObservedActivity } from "./observed.js";
 import type { PbxFacts } from "./pbx.js";
 import type { Fact, Origin } from "./value.js";
 
@@ -130,6 +131,11 @@ export interface ServiceAuth {
   anonymous?: Fact<boolean>;
   /** A factory-default credential (community, password) is in use. */
   defaultCredential?: Fact<boolean>;
+  /**
+   * How the server asked a request without credentials to authenticate (HTTP/RTSP
+   * WWW-Authenticate schemes, lower case: "basic", "digest"); empty when it asked for none.
+   */
+  challengeSchemes?: Fact<string[]>;
 }
 
 /**
@@ -164,6 +170,11 @@ export interface TlsPosture {
   };
   /** Weak cipher suites the server accepted (names as OpenSSL spells them). */
   weakCiphers: string[];
+  /**
+   * Weak suite families this scanner could not offer (its OpenSSL lacks RC4, 3DES or EXPORT), so
+   * not judged; absent when the source did not say which families it tried.
+   */
+  untestedCiphers?: string[];
 }
 
 /** Algorithms an SSH server offered that are considered weak. */
@@ -194,6 +205,14 @@ export interface AdvisoryMatch {
   summary: string;
   /** First version with the fix, when there is one. */
   fixedIn?: string;
+  /** Where the advisory is published. */
+  url?: string;
+  /**
+   * Set when the version carries a distribution's package suffix (the SSH banner's
+   * "Debian-2+deb12u3"), or the host's other banners name one: distributions backport fixes
+   * without changing the upstream version, so the match is possible, not certain.
+   */
+  distribution?: string;
 }
 
 export interface Service {
@@ -586,6 +605,25 @@ export interface Facts {
    * where a missing package means "not installed") or partial (where it means "unknown").
    */
   coverage: Fact<{ configs: string[]; complete: boolean }>;
+  /** What the logs showed (brute force, bans, logins, link changes); unknown when none was read. */
+  observed: Fact<ObservedActivity>;
   /** Set only when the audit was cross-checked against a live scan (audit --host). */
   live?: Fact<LiveComparison>;
+  /**
+   * Set only by a scan: where the scanner stood and which ports it probed, so a rule can tell
+   * "probed and silent" from "not probed" (the services list holds only what answered).
+   */
+  scan?: Fact<ScanCoverage>;
+}
+
+/** What a scan covered: its vantage and every port it probed, with the outcome. */
+export interface ScanCoverage {
+  /** The address contacted. */
+  address: string;
+  /** "internet": the scanner stood outside, so what answered is what the internet reaches. */
+  vantage: "internet" | "local";
+  /** Every TCP port probed: "open" answered, "closed" refused, "no-answer" stayed silent. */
+  tcp: { port: number; state: "open" | "closed" | "no-answer" | "error" }[];
+  /** UDP ports a protocol probe asked (SIP OPTIONS), and whether they answered in protocol. */
+  udp: { port: number; answered: boolean }[];
 }

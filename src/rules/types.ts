@@ -38,7 +38,12 @@ export type FixLanguage =
   | "fail2ban"
   | "sshd"
   | "iptables"
-  | "nftables";
+  | "nftables"
+  /** Web and broker server configuration files, for fixes of what a scan saw (TLS settings). */
+  | "nginx"
+  | "apache"
+  | "lighttpd"
+  | "mosquitto";
 
 export interface Fix {
   summary: string;

@@ -8,10 +8,28 @@ import { isIP } from "node:net";
 import { emptyFacts } from "../facts/empty.js";
 import type { DeviceClass, Facts, PortRange, Service, ServiceKind } from "../facts/model.js";
 import { known, type ProbeOrigin, unknown } from "../facts/value.js";
+import { applyAdvisories } from "./advisory-facts.js";
+import { type CredentialCheck, tryDefaultCredentials } from "./credentials/index.js";
+import { fillHttpFacts } from "./http-facts.js";
 import { Limiter, type LimiterOptions } from "./limiter.js";
+import { fillMqttFacts, MQTT_PORTS } from "./mqtt-facts.js";
+import {
+  addTlsPosture,
+  bannerSoftware,
+  scanCoverage,
+  sshPostureFact,
+  sshSoftware,
+  tlsPostureFact,
+} from "./posture-facts.js";
+import { type HttpResult, httpProbe } from "./probes/http.js";
+import { type MqttResult, mqttProbe } from "./probes/mqtt.js";
+import { type RtspResult, rtspProbe } from "./probes/rtsp.js";
+import { type SnmpResult, snmpProbe } from "./probes/snmp.js";
 import { type SshResult, sshProbe } from "./probes/ssh.js";
 import { printable, type TcpResult, tcpProbe } from "./probes/tcp.js";
+import { type TelnetResult, telnetProbe } from "./probes/telnet.js";
 import { type TlsResult, tlsProbe } from "./probes/tls.js";
+import { fillRtspFacts } from "./rtsp-facts.js";
 import {
   randomExtension,
   sipEnumeration,
@@ -21,7 +39,9 @@ import {
 } from "./sip/probes.js";
 import type { SipTimers } from "./sip/transport.js";
 import { answersSip, enumerationConclusive, fillSipFacts, type SipPortScan } from "./sip-facts.js";
+import { fillSnmpFacts, SNMP_PORTS } from "./snmp-facts.js";
 import { defaultPorts, type PortSpec, type ScanClass } from "./targets.js";
+import { fillTelnetFacts } from "./telnet-facts.js";
 
 export interface ScanOptions extends LimiterOptions {
   class?: ScanClass;
@@ -45,6 +65,17 @@ export interface ScanOptions extends LimiterOptions {
   sipExtensions?: string[];
   /** Further ports probed as SIP (besides 5060 udp/tcp and 5061 tls), e.g. a PBX on 5080. */
   sipPorts?: number[];
+  /** Further ports probed as RTSP (besides 554 and 8554), e.g. a camera on 10554. */
+  rtspPorts?: number[];
+  /** Further TCP ports probed as MQTT (besides 1883, and 8883 over TLS). */
+  mqttPorts?: number[];
+  /** Further UDP ports probed as SNMP (besides 161/udp). */
+  snmpPorts?: number[];
+  /**
+   * Try a few factory-default passwords (at most 3 per login; see src/scan/credentials) on the
+   * SSH, telnet and web logins found. Off by default: it is a login attempt, not an observation.
+   */
+  tryDefaultCredentials?: boolean;
 }
 
 export interface HostScan {
@@ -58,8 +89,20 @@ export interface HostScan {
   tls: TlsResult[];
   /** SIP probes on 5060/udp, 5060/tcp and 5061 (TLS). */
   sip: SipPortScan[];
+  /** `GET /` on the ports that serve (or may serve) the web. */
+  http: HttpResult[];
+  /** OPTIONS/DESCRIBE without credentials on RTSP ports. */
+  rtsp: RtspResult[];
+  /** What a telnet server shows before any credential. */
+  telnet: TelnetResult[];
+  /** CONNECT without credentials on MQTT ports (1883, 8883). */
+  mqtt: MqttResult[];
+  /** GetRequests with the default communities on SNMP ports (161/udp). */
+  snmp: SnmpResult[];
   /** UDP ports asked for but not probed yet. */
   skipped: PortSpec[];
+  /** Factory defaults tried (only with tryDefaultCredentials): by reference, never the password. */
+  credentials?: CredentialCheck[];
   facts: Facts;
 }
 
@@ -83,6 +126,7 @@ const PORT_KINDS: Record<number, Kind> = {
   1883: { kind: "mqtt", label: "MQTT", admin: false },
   8883: { kind: "mqtt", label: "MQTT over TLS", admin: false },
   554: { kind: "rtsp", label: "RTSP", admin: false },
+  8554: { kind: "rtsp", label: "RTSP", admin: false },
   5060: { kind: "sip", label: "SIP", admin: false },
   5061: { kind: "sip", label: "SIP over TLS", admin: false },
   4569: { kind: "iax2", label: "IAX2", admin: false },
@@ -101,6 +145,9 @@ export function classify(
   if (isSsh || banner?.subarray(0, 4).toString("latin1") === "SSH-")
     return { kind: "ssh", label: "SSH", admin: true };
   if (banner && banner[0] === 0xff) return { kind: "telnet", label: "Telnet", admin: true };
+  // AMI greets first, on whatever port it was moved to.
+  if (banner?.subarray(0, 22).toString("latin1") === "Asterisk Call Manager/")
+    return { kind: "ami", label: "Asterisk Manager Interface", admin: true };
   if (port >= 4200 && port <= 4220) return { kind: "web-cli", label: "Web CLI", admin: true };
   const byPort = PORT_KINDS[port];
   if (byPort) {
@@ -112,11 +159,29 @@ export function classify(
   return { kind: "other", label: `TCP service`, admin: false };
 }
 
+/** Plain HTTP ports, and those whose TLS handshake shows HTTPS (Asterisk's ARI on 8088/8089). */
+const WEB_PORTS = new Set([80, 8080, 8088, 443, 8443, 8089]);
+/** TLS ports of other protocols (mail, LDAP, SIP, MQTT): no `GET /` there. */
+const OTHER_TLS_PORTS = new Set([465, 636, 993, 995, 5061, 8883]);
+
+/**
+ * A port worth a `GET /`: a web port, one that greeted in HTTP, or a silent port nothing else
+ * claims (a web server waits for the request; TLS ones serve HTTPS unless the port says otherwise).
+ */
+function isWebCandidate(t: TcpResult, onTls: boolean): boolean {
+  if (WEB_PORTS.has(t.port)) return true;
+  if (OTHER_TLS_PORTS.has(t.port)) return false;
+  if (t.banner) return t.banner.subarray(0, 5).toString("latin1") === "HTTP/";
+  const byPort = PORT_KINDS[t.port];
+  if (byPort) return byPort.kind === "http" || byPort.kind === "https";
+  return onTls || t.port > 1024;
+}
+
 /** Device class from the ports that answered, when the user did not say. */
 export function inferClass(open: number[]): DeviceClass | undefined {
   const has = (p: number) => open.includes(p);
   if ([5060, 5061, 5038, 8088, 8089, 4569].some(has)) return "pbx";
-  if (has(554)) return "intercom";
+  if (has(554) || has(8554)) return "intercom";
   if (
     [22, 23, 80, 443, 8080, 8443, 1883, 8883].some(has) ||
     open.some((p) => p >= 4200 && p <= 4220)
@@ -159,7 +224,20 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
   const timeoutMs = opts.timeoutMs ?? 3000;
   const ports = opts.ports ?? defaultPorts(opts.class);
   const facts = emptyFacts({ name: target, kind: "probe" });
-  const scan: HostScan = { target, tcp: [], ssh: [], tls: [], sip: [], skipped: [], facts };
+  const scan: HostScan = {
+    target,
+    tcp: [],
+    ssh: [],
+    tls: [],
+    sip: [],
+    http: [],
+    rtsp: [],
+    telnet: [],
+    mqtt: [],
+    snmp: [],
+    skipped: [],
+    facts,
+  };
   let address: string;
   try {
     address = await resolve(target);
@@ -169,33 +247,69 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
   }
   scan.address = address;
   const isSip = (p: number) => p === 5060 || p === 5061 || (opts.sipPorts ?? []).includes(p);
+  const rtspPorts = new Set([554, 8554, ...(opts.rtspPorts ?? [])]);
+  const mqttPorts = new Set([...MQTT_PORTS, ...(opts.mqttPorts ?? [])]);
+  const isSnmp = (p: number) => SNMP_PORTS.includes(p) || (opts.snmpPorts ?? []).includes(p);
   const sipUdp = ports.filter((p) => p.transport === "udp" && isSip(p.port)).map((p) => p.port);
-  scan.skipped = ports.filter((p) => p.transport === "udp" && !isSip(p.port));
+  const snmpUdp = ports.filter((p) => p.transport === "udp" && isSnmp(p.port)).map((p) => p.port);
+  scan.skipped = ports.filter((p) => p.transport === "udp" && !isSip(p.port) && !isSnmp(p.port));
   const tcpPorts = ports.filter((p) => p.transport === "tcp").map((p) => p.port);
   const sipUdpScans = sipUdp.map((port) => sipPort(address, port, "udp", limiter, opts));
-  scan.tcp = await Promise.all(
-    tcpPorts.map((port) =>
-      limiter.run(() =>
-        tcpProbe(address, port, { timeoutMs, bannerMs: Math.min(1500, timeoutMs) }),
-      ),
-    ),
+  const snmpScans = snmpUdp.map((port) =>
+    limiter.run(() => snmpProbe(address, port, { timeoutMs })),
   );
-  const open = scan.tcp.filter((t) => t.state === "open");
-  // Second stage: the protocol probes, on what answered.
-  await Promise.all(
-    open.map(async (t) => {
+  const tcpRuns = tcpPorts.map((port) =>
+    limiter.run(() => tcpProbe(address, port, { timeoutMs, bannerMs: Math.min(1500, timeoutMs) })),
+  );
+  // Second stage: the protocol probes, on what answered. Each port's probes start as soon as its
+  // own connection answered, not once every port is done (a silent web port waits out its banner).
+  const stage2 = tcpRuns.map((run) =>
+    run.then(async (t) => {
+      if (t.state !== "open") return;
       const banner = t.banner?.toString("latin1") ?? "";
       if (banner.startsWith("SSH-") || (t.port === 22 && !t.banner)) {
         const s = await limiter.run(() => sshProbe(address, t.port, { timeoutMs: timeoutMs * 2 }));
         if (s.state === "ssh") scan.ssh.push(s);
-      } else if (TLS_PORTS.has(t.port) || (!t.banner && !PORT_KINDS[t.port] && t.port > 1024)) {
+      } else if (
+        TLS_PORTS.has(t.port) ||
+        (!t.banner && !PORT_KINDS[t.port] && t.port > 1024 && !rtspPorts.has(t.port))
+      ) {
         const s = await limiter.run(() =>
           tlsProbe(address, t.port, { timeoutMs: timeoutMs * 2, servername: target }),
         );
         if (s.state === "tls") scan.tls.push(s);
       }
+      // Then what the port serves: the web, RTSP or telnet (each bounded by the time-out).
+      const onTls = scan.tls.some((x) => x.port === t.port);
+      if (rtspPorts.has(t.port)) {
+        const r = await limiter.run(() => rtspProbe(address, t.port, { timeoutMs, host: target }));
+        if (r.state === "rtsp") scan.rtsp.push(r);
+      } else if (mqttPorts.has(t.port)) {
+        // TLS where the handshake worked, and always tried on 8883 (plain MQTT is the fallback).
+        const tls = onTls || t.port === 8883;
+        const m = await limiter.run(() =>
+          mqttProbe(address, t.port, {
+            tls,
+            timeoutMs: tls ? timeoutMs * 2 : timeoutMs,
+            servername: target,
+          }),
+        );
+        scan.mqtt.push(m);
+      } else if (!isSip(t.port) && isWebCandidate(t, onTls)) {
+        const h = await limiter.run(() =>
+          httpProbe(address, t.port, { tls: onTls, timeoutMs, host: target }),
+        );
+        if (h.state === "http") scan.http.push(h);
+      } else if (t.banner?.[0] === 0xff || (t.port === 23 && !banner.startsWith("SSH-"))) {
+        scan.telnet.push(await limiter.run(() => telnetProbe(address, t.port, { timeoutMs })));
+      }
     }),
   );
+  scan.tcp = await Promise.all(tcpRuns);
+  const open = scan.tcp.filter((t) => t.state === "open");
+  await Promise.all(stage2);
+  for (const list of [scan.http, scan.rtsp, scan.telnet, scan.mqtt])
+    list.sort((a, b) => a.port - b.port);
   scan.ssh.sort((a, b) => a.port - b.port);
   scan.tls.sort((a, b) => a.port - b.port);
   // SIP over TCP/TLS only where the port accepted a connection.
@@ -204,7 +318,10 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
     .map((t) => sipPort(address, t.port, t.port === 5061 ? "tls" : "tcp", limiter, opts, target));
   const sipScans = await Promise.all([...sipUdpScans, ...sipStream]);
   scan.sip = sipScans.filter((s): s is SipPortScan => s !== undefined);
+  scan.snmp = await Promise.all(snmpScans);
   fillFacts(scan, opts.class, opts.vantage ?? "local");
+  if (opts.tryDefaultCredentials)
+    scan.credentials = await tryDefaultCredentials(scan, limiter, timeoutMs);
   return scan;
 }
 
@@ -379,8 +496,31 @@ function fillFacts(
           : known(ssh.passwordAuth, o);
       if (ssh.noneAccepted !== undefined || ssh.authMethods)
         svc.auth.anonymous = known(ssh.noneAccepted === true, o);
+      svc.sshPosture = sshPostureFact(ssh, address);
     }
+    const software = ssh ? sshSoftware(ssh, address) : bannerSoftware(t, address);
+    if (software) svc.software = software;
+    if (tls) svc.tlsPosture = tlsPostureFact(tls, address);
     f.services.push(svc);
   }
   fillSipFacts(f, scan.sip, address, vantage);
+  fillHttpFacts(f, scan.http, address);
+  fillRtspFacts(f, scan.rtsp, address);
+  fillTelnetFacts(f, scan.telnet, address);
+  fillMqttFacts(
+    f,
+    scan.mqtt,
+    scan.tcp,
+    new Set([...MQTT_PORTS, ...scan.mqtt.map((m) => m.port)]),
+    address,
+  );
+  fillSnmpFacts(f, scan.snmp, address, vantage);
+  addTlsPosture(f.services, scan.tls, address);
+  scanCoverage(f, address, vantage, scan.tcp, [
+    ...scan.sip
+      .filter((s) => s.transport === "udp")
+      .map((s) => ({ port: s.port, answered: answersSip(s.options) })),
+    ...scan.snmp.map((s) => ({ port: s.port, answered: s.state === "answered" })),
+  ]);
+  applyAdvisories(f.services);
 }

@@ -19,7 +19,18 @@ export interface DefaultCredential {
   password: string;
   /** Where the default is documented, and how sure we are. */
   source: string;
+  /**
+   * The logins a scan may try this default on (`--try-default-credentials`); absent: never sent
+   * to a device, only compared with stored hashes.
+   */
+  services?: readonly DefaultLoginService[];
+  /** Device classes the tries are limited to; absent: any. */
+  classes?: readonly string[];
 }
+
+/** Logins a scan knows how to try a default on. */
+export const DEFAULT_LOGIN_SERVICES = ["ssh", "telnet", "http-basic", "luci", "rutos"] as const;
+export type DefaultLoginService = (typeof DEFAULT_LOGIN_SERVICES)[number];
 
 /** What isDefaultHash reports: whose default it is, never the password. */
 export interface DefaultHashMatch {
@@ -39,6 +50,14 @@ function fail(problem: string): never {
   throw new Error(`default credentials (${fileURLToPath(DATA_URL)}): ${problem}`);
 }
 
+/** An optional list of strings (the 'services' and 'classes' fields). */
+function optionalList(v: unknown, i: number, field: string): string[] | undefined {
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string"))
+    fail(`entry ${i}: '${field}' must be a list of strings`);
+  return v as string[];
+}
+
 /** Parses and checks the data file. Errors name the entry by index and field, not its values. */
 export function parseDefaultCredentials(json: unknown): DefaultCredential[] {
   if (typeof json !== "object" || json === null || !("credentials" in json)) {
@@ -55,12 +74,18 @@ export function parseDefaultCredentials(json: unknown): DefaultCredential[] {
     if (e.username !== null && typeof e.username !== "string") {
       fail(`entry ${i}: 'username' must be a string or null`);
     }
+    const services = optionalList(e.services, i, "services");
+    if (services?.some((x) => !(DEFAULT_LOGIN_SERVICES as readonly string[]).includes(x)))
+      fail(`entry ${i}: 'services' may hold only ${DEFAULT_LOGIN_SERVICES.join(", ")}`);
+    const classes = optionalList(e.classes, i, "classes");
     return Object.freeze({
       vendor: e.vendor as string,
       product: e.product as string,
       username: e.username as string | null,
       password: e.password as string,
       source: e.source as string,
+      ...(services ? { services: Object.freeze(services as DefaultLoginService[]) } : {}),
+      ...(classes ? { classes: Object.freeze(classes) } : {}),
     });
   });
 }

@@ -1,7 +1,16 @@
 import type { ListeningSocket } from "../../facts/host.js";
+import type { Facts, ScanCoverage } from "../../facts/model.js";
 import { closePortFix } from "../../remediation/firewall.js";
-import { fail, pass, unknownFrom } from "../outcome.js";
-import type { Rule } from "../types.js";
+import { fail, pass, undecided, unknownFrom } from "../outcome.js";
+import {
+  asScanned,
+  describeSilence,
+  probedTcp,
+  scanEvidence,
+  scannedLoopback,
+  scanOf,
+} from "../probe-kit.js";
+import type { Finding, Rule } from "../types.js";
 import { asPbx, exposureOf, firewallFlavor, sock, withHostFirewall, withListening } from "./kit.js";
 
 /**
@@ -76,13 +85,71 @@ export const LOCAL_ONLY: Record<string, { name: string; rebind: string }> = {
   },
 };
 
+/**
+ * From a scan: an internal service that answered a scanner on another host listens beyond
+ * 127.0.0.1. Ports that stayed silent pass as far as a scan can tell (it cannot tell a loopback
+ * bind from a firewall drop); a scan that probed none of them decides nothing.
+ */
+function judgeScanned(facts: Facts, scan: ScanCoverage): Finding[] {
+  const subject = "services answering the scan";
+  const at = scanEvidence(facts);
+  if (scannedLoopback(scan))
+    return [
+      undecided(
+        `the scan targeted the loopback address ${scan.address}: what answers there may listen on loopback only`,
+        at,
+        { subject },
+      ),
+    ];
+  const internal = Object.keys(LOCAL_ONLY)
+    .filter((k) => k.endsWith("/tcp"))
+    .map((k) => Number.parseInt(k, 10));
+  const probed = probedTcp(scan, internal);
+  if (probed.length === 0)
+    return [
+      undecided(
+        "the scan probed none of the internal services' ports (AMI 5038, ARI 8088/8089, databases, brokers): add them to --ports",
+        at,
+        { subject },
+      ),
+    ];
+  const open = probed.filter((t) => t.state === "open");
+  if (open.length === 0)
+    return [
+      pass(
+        `no internal service answered the scanner (${describeSilence(probed)}); a scan cannot tell a loopback bind from a firewall drop`,
+        at,
+        { subject },
+      ),
+    ];
+  return open.map((t) => {
+    const info = LOCAL_ONLY[`${t.port}/tcp`] as { name: string; rebind: string };
+    const svc = facts.services.find(
+      (s) => s.ports.known && s.ports.value.some((p) => p.from <= t.port && p.to >= t.port),
+    );
+    return fail(
+      `${info.name} answered the scanner at ${scan.address}:${t.port}: it listens beyond 127.0.0.1${scan.vantage === "internet" ? ", and the internet reaches it" : ""}`,
+      svc ? svc.enabled.at : at,
+      closePortFix(
+        `Bind ${info.name} to 127.0.0.1 — ${info.rebind}. Until then, drop the port in the firewall:`,
+        firewallFlavor(facts),
+        [{ port: t.port, transport: "tcp" }],
+      ),
+      {
+        subject: `${t.port}/tcp (${info.name})`,
+        severity: scan.vantage === "internet" ? "high" : "medium",
+      },
+    );
+  });
+}
+
 export const servicesListeningAny: Rule = {
   meta: {
     id: "services-listening-any",
     title: "Internal services do not listen on every address",
     severity: "medium",
     guidelines: ["WAZ-07"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["pbx", "linux-host"],
     rationale:
       "Wazo asks to review what listens on 0.0.0.0 and rebind what needs no exposure. The AMI and ARI control calls, databases and message brokers hold the PBX's data, the provisioning API creates devices: bound to every address, only the firewall stands between them and the network, and one firewall mistake exposes them. Bound to 127.0.0.1 they are safe whatever the firewall does. Worse (high) when the saved ruleset accepts the port from the internet too.",
@@ -91,6 +158,8 @@ export const servicesListeningAny: Rule = {
   },
   check(facts) {
     const l = facts.listening;
+    const scan = scanOf(facts);
+    if (!l.known && scan) return judgeScanned(facts, scan);
     if (!l.known)
       return [
         unknownFrom(l, "Services listening on every address", { subject: "listening sockets" }),
@@ -167,6 +236,39 @@ export const servicesListeningAny: Rule = {
         ]);
       },
       expect: ["pass"],
+    },
+    {
+      name: "scanned: AMI and PostgreSQL answer, ARI refused",
+      facts: (f) => {
+        asPbx(f);
+        asScanned(f, [
+          [5038, "open"],
+          [5432, "open"],
+          [8088, "closed"],
+          [5060, "open"],
+        ]);
+      },
+      expect: ["fail", "fail"],
+    },
+    {
+      name: "scanned: AMI and ARI ports silent",
+      facts: (f) => {
+        asPbx(f);
+        asScanned(f, [
+          [5038, "closed"],
+          [8088, "no-answer"],
+          [22, "open"],
+        ]);
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "scanned: none of the internal ports probed",
+      facts: (f) => {
+        asPbx(f);
+        asScanned(f, [[22, "open"]]);
+      },
+      expect: ["unknown"],
     },
     {
       name: "no socket listing",

@@ -3,6 +3,7 @@ import { SSHD_RELOAD, sshdFix } from "../../remediation/sshd.js";
 import { uciFix } from "../../remediation/uci.js";
 import { at, service, tcp } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
+import { asScanned, probeAt, probedService, scannedService, sshConfigOf } from "../probe-kit.js";
 import type { Fix, Rule } from "../types.js";
 import { asPbx } from "./kit.js";
 
@@ -15,7 +16,7 @@ export const sshDefaultPort: Rule = {
     title: "SSH does not use the default port 22",
     severity: "low",
     guidelines: ["VPX-04"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["pbx", "linux-host"],
     rationale:
       "VitalPBX advises moving SSH (with PJSIP and IAX2) off its default port: bot scanners knock on 22 first, so another port cuts the noise and the log volume fail2ban has to read. It hides nothing from a targeted scan, so it is low severity and no substitute for keys and a firewall.",
@@ -41,16 +42,25 @@ export const sshDefaultPort: Rule = {
           );
         let fix: Fix;
         const steps = `Move SSH to port ${SUGGESTED_SSH_PORT} (or another free port below 32768): open it in the firewall and the fail2ban sshd jail (port = ${SUGGESTED_SSH_PORT}) and, with SELinux, run semanage port -a -t ssh_port_t -p tcp ${SUGGESTED_SSH_PORT}; keep this session open until a new login works.`;
-        if (s.cfg?.language === "sshd") {
-          fix = sshdFix(steps, s.cfg, [["Port", String(SUGGESTED_SSH_PORT)]], s.ports.at);
-        } else if (s.cfg?.language === "uci") {
+        // A scanned server has no configuration to cite: its identification names the software.
+        const cfg = sshConfigOf(s);
+        if (cfg?.language === "sshd") {
+          fix = sshdFix(steps, cfg, [["Port", String(SUGGESTED_SSH_PORT)]], s.ports.at);
+        } else if (cfg?.language === "uci") {
           fix = uciFix(steps, [
-            { op: "set", ref: s.cfg, option: "Port", value: String(SUGGESTED_SSH_PORT) },
+            { op: "set", ref: cfg, option: "Port", value: String(SUGGESTED_SSH_PORT) },
           ]);
         } else {
           fix = { summary: `${steps} Then: ${SSHD_RELOAD}` };
         }
-        return fail("SSH listens on the default port 22", s.ports.at, fix, { subject });
+        return fail(
+          probedService(s)
+            ? "SSH answers on the default port 22"
+            : "SSH listens on the default port 22",
+          s.ports.at,
+          fix,
+          { subject },
+        );
       });
   },
   cases: [
@@ -85,6 +95,37 @@ export const sshDefaultPort: Rule = {
             cfg: { language: "sshd", file: "case/etc/ssh/sshd_config" },
           }),
         );
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "scanned: OpenSSH answers on 22",
+      facts: (f) => {
+        asPbx(f);
+        asScanned(f, [[22, "open"]]);
+        const ident = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
+        f.services.push(
+          scannedService({
+            kind: "ssh",
+            port: 22,
+            software: known(
+              { product: "openssh", version: "9.2p1", raw: ident },
+              probeAt(22, ident, "ssh-ident"),
+            ),
+          }),
+        );
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "scanned: SSH answers on 22222 only",
+      facts: (f) => {
+        asPbx(f);
+        asScanned(f, [
+          [22, "closed"],
+          [22222, "open"],
+        ]);
+        f.services.push(scannedService({ kind: "ssh", port: 22222 }));
       },
       expect: ["pass"],
     },

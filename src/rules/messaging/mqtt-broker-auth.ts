@@ -4,10 +4,25 @@ import { asRouter, at } from "../case-kit.js";
 import { devicePath, lineOf, uciFixApplied } from "../cellular/kit.js";
 import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
 import type { Fix, Rule } from "../types.js";
-import { broker, brokerOnWan, wanExposed } from "./mqtt-kit.js";
+import {
+  broker,
+  brokerOnWan,
+  connectProbe,
+  fromProbe,
+  scannedBroker,
+  wanExposed,
+} from "./mqtt-kit.js";
 
 function authFix(e: MqttEndpoint): Fix {
   const cfg = e.cfg;
+  if (!cfg && fromProbe(e.at))
+    return {
+      summary: `Refuse anonymous clients on the broker at port ${e.port ?? "?"}: create a user for every client first (mosquitto_passwd -c /etc/mosquitto/passwd USER), then set in that listener's configuration and restart the broker (RutOS: Services > MQTT > Broker > Security, 'Allow anonymous' off):`,
+      commands: {
+        language: "mosquitto",
+        lines: ["allow_anonymous false", "password_file /etc/mosquitto/passwd"],
+      },
+    };
   if (cfg?.package === "mosquitto" && cfg.sectionType === "mqtt")
     return uciFixApplied(
       "Refuse anonymous clients: create users for the clients first (Services > MQTT > Broker > Security: a password file, or ACL), then switch 'Allow anonymous' off:",
@@ -54,7 +69,7 @@ export const mqttBrokerAuth: Rule = {
     title: "The MQTT broker refuses anonymous clients",
     severity: "high",
     guidelines: ["TEL-02"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["router"],
     rationale:
       "A broker that allows anonymous access lets anyone who reaches its port read every topic and publish commands to the devices listening on it. Every service needs its own strong credentials (Teltonika's guide: strong, unique passwords for every service).",
@@ -65,7 +80,15 @@ export const mqttBrokerAuth: Rule = {
     const mqtt = facts.mqtt;
     if (!mqtt.known) return [unknownFrom(mqtt, "MQTT broker authentication")];
     const brokers = mqtt.value.filter((e) => e.role === "broker");
-    if (brokers.length === 0) return [notApplicable("no MQTT broker is configured", mqtt.at)];
+    if (brokers.length === 0)
+      return [
+        notApplicable(
+          fromProbe(mqtt.at)
+            ? "no MQTT broker answered on the scanned ports"
+            : "no MQTT broker is configured",
+          mqtt.at,
+        ),
+      ];
     return brokers.map((e) => {
       const subject = e.name;
       if (!e.enabled) return pass("the broker is disabled", e.at, { subject });
@@ -82,6 +105,45 @@ export const mqttBrokerAuth: Rule = {
     });
   },
   cases: [
+    {
+      name: "scanned: CONNECT without credentials accepted (CONNACK 0)",
+      facts: (f) => {
+        asRouter(f);
+        const b = scannedBroker(1883, false, true);
+        f.mqtt = known([b], ...b.at);
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "scanned: credentials required (CONNACK 5)",
+      facts: (f) => {
+        asRouter(f);
+        const b = scannedBroker(8883, true, false);
+        f.mqtt = known([b], ...b.at);
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "scanned: the port accepted TCP but no CONNACK came",
+      facts: (f) => {
+        asRouter(f);
+        const o = connectProbe("CONNECT without credentials in clear: no-answer (time-out)");
+        const b = {
+          ...scannedBroker(1883, false, false),
+          anonymous: unknown("no CONNACK on 1883/tcp (time-out)", o),
+        };
+        f.mqtt = known([b], o);
+      },
+      expect: ["unknown"],
+    },
+    {
+      name: "scanned: 1883 and 8883 closed",
+      facts: (f) => {
+        asRouter(f);
+        f.mqtt = known([], connectProbe("1883/tcp closed"));
+      },
+      expect: ["not_applicable"],
+    },
     {
       name: "anonymous access on",
       facts: (f) => {

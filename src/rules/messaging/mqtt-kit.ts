@@ -1,6 +1,6 @@
 /** MQTT facts for the cases of the MQTT rules, and the broker's service (for its WAN exposure). */
 import type { Facts, MqttEndpoint, Service } from "../../facts/model.js";
-import { known } from "../../facts/value.js";
+import { known, type Origin, type ProbeOrigin } from "../../facts/value.js";
 import { at, service, tcp, wanFrom } from "../case-kit.js";
 
 export function brokerService(facts: Facts, e: MqttEndpoint): Service | undefined {
@@ -10,6 +10,42 @@ export function brokerService(facts: Facts, e: MqttEndpoint): Service | undefine
 export function wanExposed(facts: Facts, e: MqttEndpoint): Service | undefined {
   const s = brokerService(facts, e);
   return s?.wan.known && s.wan.value.reachable ? s : undefined;
+}
+
+/** Seen by a scan (every origin a probe): there is no configuration line to point a fix at. */
+export function fromProbe(origins: readonly Origin[]): boolean {
+  return origins.length > 0 && origins.every((o) => o.kind === "probe");
+}
+
+/** The probe origin of a CONNECT without credentials, for the rules' probe cases. */
+export function connectProbe(excerpt: string, port = 1883): ProbeOrigin {
+  return {
+    kind: "probe",
+    probe: "mqtt-connect",
+    address: "192.0.2.1",
+    port,
+    transport: "tcp",
+    time: "2026-11-21T00:00:00Z",
+    excerpt,
+  };
+}
+
+/** A broker as a scan reports it: no configuration behind it, what it carries unknown. */
+export function scannedBroker(port: number, tls: boolean, anonymous: boolean): MqttEndpoint {
+  const o = connectProbe(
+    `CONNECT without credentials${tls ? " over TLSv1.3" : " in clear"}: CONNACK ${anonymous ? "0 (connection accepted)" : "5 (not authorized)"}`,
+    port,
+  );
+  return {
+    name: `MQTT${tls ? " over TLS" : ""} on ${port}/tcp`,
+    role: "broker",
+    purpose: "unknown",
+    enabled: true,
+    tls: known(tls, o),
+    anonymous: known(anonymous, o),
+    port,
+    at: [o],
+  };
 }
 
 export function broker(p: Partial<MqttEndpoint> = {}): MqttEndpoint {

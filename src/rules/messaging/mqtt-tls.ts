@@ -4,10 +4,29 @@ import { asRouter, at } from "../case-kit.js";
 import { uciFixApplied } from "../cellular/kit.js";
 import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
 import type { Fix, Rule } from "../types.js";
-import { broker, brokerOnWan, wanExposed } from "./mqtt-kit.js";
+import {
+  broker,
+  brokerOnWan,
+  connectProbe,
+  fromProbe,
+  scannedBroker,
+  wanExposed,
+} from "./mqtt-kit.js";
 
 function tlsFix(e: MqttEndpoint): Fix {
   const cfg = e.cfg;
+  if (!cfg && fromProbe(e.at))
+    return {
+      summary: `Serve MQTT over TLS only: give the broker a TLS listener with a certificate (the paths are placeholders for your files), move the clients to it, then remove the plain listener on port ${e.port ?? "?"} (RutOS: Services > MQTT > Broker > Security, 'Use TLS/SSL'):`,
+      commands: {
+        language: "mosquitto",
+        lines: [
+          "listener 8883",
+          "certfile /etc/mosquitto/certs/server.crt",
+          "keyfile /etc/mosquitto/certs/server.key",
+        ],
+      },
+    };
   if (cfg?.package === "mosquitto" && cfg.sectionType === "mqtt")
     return uciFixApplied(
       "Serve MQTT over TLS: create or upload a server certificate (System > Administration > Certificates), select it in Services > MQTT > Broker > Security ('Use TLS/SSL', TLS type 'Certificate based'), or set it here (the certificate paths are placeholders for your files); clients then connect on 8883 or the port you choose:",
@@ -62,7 +81,7 @@ export const mqttTls: Rule = {
     title: "MQTT (broker and data clients) runs over TLS",
     severity: "high",
     guidelines: ["RBT-16", "RBT-11"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["router"],
     rationale:
       "Plain MQTT carries the industrial data (Modbus readings, commands) and the client passwords in clear text; anyone on the LAN or the path can read or inject messages. Robustel's guide sends Modbus data over MQTT wrapped in TLS and asks for application-layer TLS where the link is not covered by a VPN.",
@@ -73,7 +92,14 @@ export const mqttTls: Rule = {
     const mqtt = facts.mqtt;
     if (!mqtt.known) return [unknownFrom(mqtt, "MQTT encryption")];
     if (mqtt.value.length === 0)
-      return [notApplicable("no MQTT broker or client is configured", mqtt.at)];
+      return [
+        notApplicable(
+          fromProbe(mqtt.at)
+            ? "no MQTT broker answered on the scanned ports"
+            : "no MQTT broker or client is configured",
+          mqtt.at,
+        ),
+      ];
     return mqtt.value.map((e) => {
       const subject = e.name;
       if (!e.enabled) return pass(`${e.name} is disabled`, e.at, { subject });
@@ -94,6 +120,29 @@ export const mqttTls: Rule = {
     });
   },
   cases: [
+    {
+      name: "scanned: a broker answers in clear on 1883, another over TLS on 8883",
+      facts: (f) => {
+        asRouter(f);
+        const plain = scannedBroker(1883, false, false);
+        const tls = scannedBroker(8883, true, false);
+        f.mqtt = known([plain, tls], ...plain.at, ...tls.at);
+      },
+      expect: ["fail", "pass"],
+    },
+    {
+      name: "scanned: TLS handshake failed and plain MQTT did not answer",
+      facts: (f) => {
+        asRouter(f);
+        const o = connectProbe("CONNECT without credentials over TLS: tls-failed", 8883);
+        const b = {
+          ...scannedBroker(8883, true, false),
+          tls: unknown("the TLS handshake failed (ECONNRESET)", o),
+        };
+        f.mqtt = known([b], o);
+      },
+      expect: ["unknown"],
+    },
     {
       name: "plain broker",
       facts: (f) => {

@@ -1,7 +1,7 @@
 import type { Rule } from "../types.js";
 import { type EventWanted, eventCases, eventFindings } from "./event-kit.js";
 
-const LINKS: EventWanted = {
+export const LINKS: EventWanted = {
   trigger: "link",
   what: "Ethernet link changes (a cable unplugged)",
   add: [{ event: "Switch Events", mark: "all" }],

@@ -1,9 +1,11 @@
 import type { AsteriskRef } from "../../facts/model.js";
 import type { SipTransport } from "../../facts/pbx.js";
+import { known } from "../../facts/value.js";
 import { asteriskFix } from "../../remediation/asterisk.js";
-import { fail, pass } from "../outcome.js";
+import { fail, pass, undecided } from "../outcome.js";
+import { probeAt } from "../probe-kit.js";
 import type { Rule } from "../types.js";
-import { endpoint, sipOf, transport, transportRef, withSip } from "./kit.js";
+import { endpoint, policy, sipOf, transport, transportRef, withSip } from "./kit.js";
 
 /** modules.conf beside the file that configured the listener. */
 function modulesRef(t: SipTransport | undefined): AsteriskRef {
@@ -31,6 +33,15 @@ export const iax2DisabledIfUnused: Rule = {
   check(facts) {
     const sip = sipOf(facts, "whether IAX2 is in use");
     if (Array.isArray(sip)) return sip;
+    // SIP facts from a scan list no driver: that says nothing about chan_iax2.
+    const at = facts.pbx.sip.at;
+    if (at.length > 0 && at.every((o) => o.kind === "probe"))
+      return [
+        undecided(
+          "a scan does not ask IAX2 (4569/udp), and whether IAX2 is in use is only in the configuration (iax.conf, modules.conf)",
+          at,
+        ),
+      ];
     const listeners = sip.transports.filter((t) => t.driver === "iax2");
     if (!sip.drivers.includes("iax2") || listeners.length === 0) {
       const ev = facts.pbx.sip.at.filter(
@@ -89,6 +100,16 @@ export const iax2DisabledIfUnused: Rule = {
           endpoints: [endpoint({ name: "branch", driver: "iax2", role: "trunk" })],
         }),
       expect: ["pass"],
+    },
+    {
+      name: "scanned: SIP answered, IAX2 not asked",
+      facts: (f) => {
+        f.pbx.sip = known(
+          { drivers: [], transports: [], endpoints: [], policy: policy() },
+          probeAt(5060, "SIP/2.0 200 OK", "sip-options", "udp"),
+        );
+      },
+      expect: ["unknown"],
     },
     {
       name: "no iax.conf",

@@ -1,13 +1,56 @@
+import type { Facts, PortRange, ScanCoverage, Service } from "../../facts/model.js";
 import type { SipTransport } from "../../facts/pbx.js";
-import { fail, notApplicable, pass } from "../outcome.js";
+import { known } from "../../facts/value.js";
+import { fail, notApplicable, pass, undecided } from "../outcome.js";
+import {
+  answeredOn,
+  asScanned,
+  probeAt,
+  probedService,
+  probedTcp,
+  scanEvidence,
+  scannedService,
+  scanOf,
+} from "../probe-kit.js";
 import type { Finding, Rule } from "../types.js";
-import { sipOf, transport, transportSubject, withSip } from "./kit.js";
+import { asPbx, policy, sipOf, transport, transportSubject, withSip } from "./kit.js";
 import { bindFix } from "./sip-bind-address.js";
 
 /** The ports every SIP scanner probes first. */
 function isDefault(t: SipTransport): boolean {
   if (t.driver === "iax2") return t.port === 4569;
   return t.port === 5060 || t.port === 5061;
+}
+
+/**
+ * A SIP service a scan found: the SIP probes see the port it answers on, not the transport
+ * configured behind it, so the fix is in general PBX terms.
+ */
+function judgeScanned(s: Service): Finding {
+  const subject = s.label;
+  const ports = s.ports.known ? s.ports.value : [];
+  const dflt = ports.find((p) => p.from <= 5061 && p.to >= 5060);
+  if (!dflt) return pass(`${s.label} answers on ${answeredOn(s)}`, s.ports.at, { subject });
+  return fail(
+    `${s.label} answers on the default port ${dflt.from}/${dflt.transport}, the first one SIP scanners try`,
+    s.ports.at,
+    {
+      summary: `Move SIP to an unused port (any will do): Asterisk pjsip.conf, the transport's bind = 0.0.0.0:${dflt.transport === "tls" ? 35061 : 35060} (FreePBX: Settings > Asterisk SIP Settings); Kamailio/OpenSIPS: the listen/socket line; an intercom: its SIP settings page. Then update phones, trunks, provisioning templates and the firewall.`,
+    },
+    { subject },
+  );
+}
+
+/** A scan where nothing answered in SIP: silent default ports pass, unprobed ones decide nothing. */
+function noSipAnswered(facts: Facts, scan: ScanCoverage): Finding {
+  const at = scanEvidence(facts);
+  const asked = [
+    ...scan.udp.filter((u) => u.port === 5060).map(() => "5060/udp"),
+    ...probedTcp(scan, [5060, 5061]).map((t) => `${t.port}/tcp`),
+  ];
+  if (asked.length === 0)
+    return undecided("the scan asked none of the default SIP ports (5060, 5061)", at);
+  return pass(`nothing answered in SIP on the default ports (${asked.join(", ")})`, at);
 }
 
 /** A suggestion off the scanners' list; any unused port will do. */
@@ -21,7 +64,7 @@ export const sipDefaultPorts: Rule = {
     title: "SIP and IAX2 do not listen on their default ports (5060, 5061, 4569)",
     severity: "low",
     guidelines: ["VPX-04"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["pbx"],
     rationale:
       "Internet-wide SIP scanners sweep 5060/5061 (and IAX2's 4569) all day; a PBX on another port receives a small fraction of their registration attempts. It hides nothing from a determined attacker, which is why it is low severity, but it cuts the noise that buries real attacks. VitalPBX recommends changing the PJSIP and IAX2 ports.",
@@ -29,12 +72,18 @@ export const sipDefaultPorts: Rule = {
       "Move each listener to an unused port and update phones, provisioning templates, trunk settings and the firewall rules with it.",
   },
   check(facts) {
+    const scan = scanOf(facts);
+    if (scan && !facts.pbx.sip.known) return [noSipAnswered(facts, scan)];
     const sip = sipOf(facts, "the SIP/IAX2 ports");
     if (Array.isArray(sip)) return sip;
     // Websocket transports use the HTTP server's port: not a SIP default.
     const listeners = sip.transports.filter((t) => t.protocol !== "ws" && t.protocol !== "wss");
-    if (listeners.length === 0)
+    if (listeners.length === 0) {
+      // A scan knows no transport configuration, only the ports that answered in SIP.
+      const scanned = facts.services.filter((s) => s.kind === "sip" && probedService(s));
+      if (scanned.length > 0) return scanned.map(judgeScanned);
       return [notApplicable("no SIP or IAX2 listener is configured", facts.pbx.sip.at)];
+    }
     return listeners.map((t): Finding => {
       const subject = transportSubject(t);
       if (!isDefault(t)) return pass(`${subject} listens on port ${t.port}`, t.at, { subject });
@@ -74,9 +123,46 @@ export const sipDefaultPorts: Rule = {
       expect: ["pass"],
     },
     {
+      name: "scanned: SIP answers on 5060/udp",
+      facts: (f) => scannedSip(f, 5060),
+      expect: ["fail"],
+    },
+    {
+      name: "scanned: SIP answers on 5080/udp only",
+      facts: (f) => scannedSip(f, 5080),
+      expect: ["pass"],
+    },
+    {
+      name: "scanned: nothing answered SIP on 5060/udp and 5061/tcp",
+      facts: (f) => {
+        asPbx(f);
+        asScanned(f, [[5061, "closed"]], "local", [{ port: 5060, answered: false }]);
+      },
+      expect: ["pass"],
+    },
+    {
       name: "no listener",
       facts: (f) => withSip(f, { transports: [], drivers: [] }),
       expect: ["not_applicable"],
     },
   ],
 };
+
+/** facts.pbx.sip and the SIP service as a scan writes them when OPTIONS was answered. */
+function scannedSip(f: Parameters<Rule["check"]>[0], port: number): void {
+  asPbx(f);
+  asScanned(f, [], "local", [{ port, answered: true }]);
+  const seen = probeAt(port, "SIP/2.0 200 OK; Asterisk PBX 18.20.0", "sip-options", "udp");
+  f.pbx.sip = known({ drivers: [], transports: [], endpoints: [], policy: policy() }, seen);
+  const ports: PortRange[] = [{ from: port, to: port, transport: "udp" }];
+  f.services.push(
+    scannedService({
+      kind: "sip",
+      port,
+      admin: false,
+      label: `SIP on ${port}/udp`,
+      enabled: known(true, seen),
+      ports: known(ports, seen),
+    }),
+  );
+}

@@ -3,6 +3,13 @@ import { known, unknown } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, undecided } from "../outcome.js";
+import {
+  asScanned,
+  closeToInternetFix,
+  noAdminAnswered,
+  probedService,
+  scannedService,
+} from "../probe-kit.js";
 import type { Rule } from "../types.js";
 import { closeToWan } from "./wan-openers.js";
 
@@ -12,17 +19,20 @@ export const adminServicesNotOnWan: Rule = {
     title: "Administrative services are not reachable from the internet",
     severity: "high",
     guidelines: ["TEL-09", "RBT-06", "BAS-02", "WAZ-05"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["router", "intercom", "pbx"],
     rationale:
-      "A management interface on the internet is scanned within minutes and brute-forced for ever; every vendor guide asks to keep it off the WAN and use a VPN instead.",
+      "A management interface on the internet is scanned within minutes and brute-forced for ever; every vendor guide asks to keep it off the WAN and use a VPN instead. A scan decides it only from outside (bulwark scan --vantage internet): from inside the network an answering service says nothing about the internet.",
     remediation:
       "Close the WAN rule (or zone policy) that lets the service in; reach the device through a VPN.",
   },
   check(facts) {
     const admin = facts.services.filter((s) => s.admin);
-    if (admin.length === 0)
+    if (admin.length === 0) {
+      const scanned = noAdminAnswered(facts);
+      if (scanned) return [scanned];
       return [undecided("no administrative service is described in the input", facts.coverage.at)];
+    }
     return admin.map((s) => {
       const subject = s.label;
       if (!s.wan.known)
@@ -33,6 +43,13 @@ export const adminServicesNotOnWan: Rule = {
         );
       if (!s.wan.value.reachable) return pass(s.wan.value.via.join("; "), s.wan.at, { subject });
       const restricted = s.wan.value.sources.length > 0;
+      if (probedService(s))
+        return fail(
+          `${s.label} answered the scan from the internet`,
+          s.wan.at,
+          closeToInternetFix(s),
+          { subject, severity: "critical" },
+        );
       return fail(
         `${s.label} is reachable from the internet on ${formatPorts(s.wan.value.ports)}${restricted ? ` (only from ${s.wan.value.sources.join(", ")})` : " from any address"}: ${s.wan.value.via.join("; ")}`,
         s.wan.at,
@@ -61,6 +78,48 @@ export const adminServicesNotOnWan: Rule = {
         );
       },
       expect: ["pass"],
+    },
+    {
+      name: "scanned from the internet: SSH answered",
+      facts: (f) => {
+        asScanned(
+          f,
+          [
+            [22, "open"],
+            [80, "closed"],
+          ],
+          "internet",
+        );
+        f.services.push(scannedService({ kind: "ssh", port: 22 }, "internet"));
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "scanned from the internet: no administrative port answered",
+      facts: (f) =>
+        asScanned(
+          f,
+          [
+            [22, "no-answer"],
+            [80, "closed"],
+            [443, "closed"],
+          ],
+          "internet",
+        ),
+      expect: ["pass"],
+    },
+    {
+      name: "scanned from inside: SSH answered, the internet not observed",
+      facts: (f) => {
+        asScanned(f, [[22, "open"]]);
+        f.services.push(scannedService({ kind: "ssh", port: 22 }));
+      },
+      expect: ["unknown"],
+    },
+    {
+      name: "scanned from inside: nothing answered",
+      facts: (f) => asScanned(f, [[22, "closed"]]),
+      expect: ["unknown"],
     },
     {
       name: "firewall unknown",

@@ -3,6 +3,13 @@ import { known } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, undecided } from "../outcome.js";
+import {
+  answeredOn,
+  asScanned,
+  noAdminAnswered,
+  probedService,
+  scannedService,
+} from "../probe-kit.js";
 import type { Rule } from "../types.js";
 import { restrictToSources } from "./wan-openers.js";
 
@@ -12,15 +19,17 @@ export const adminWanSourceRestricted: Rule = {
     title: "Remote administrative access is limited to known source addresses",
     severity: "high",
     guidelines: ["TEL-10", "RBT-06", "BAS-03", "VPX-02"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["router", "intercom", "pbx"],
     rationale:
-      "Where remote access must stay open, a source-address restriction turns the whole internet into a handful of known hosts.",
+      "Where remote access must stay open, a source-address restriction turns the whole internet into a handful of known hosts. A scan sees it only from the internet (bulwark scan --vantage internet), and only from an address that is not on the allow-list: a service that answers such a scanner accepts strangers (scanning from an allowed office address shows a failure that is not one: waive it).",
     remediation: "Add the known source addresses to the WAN rule (src_ip), or close the rule.",
   },
   check(facts) {
     const admin = facts.services.filter((s) => s.admin);
     if (admin.length === 0) {
+      const scanned = noAdminAnswered(facts);
+      if (scanned) return [scanned];
       return [undecided("no administrative service is described in the input", facts.coverage.at)];
     }
     const unknowns = admin.filter((s) => !s.wan.known);
@@ -30,6 +39,15 @@ export const adminWanSourceRestricted: Rule = {
     if (open.length > 0) {
       return open.map((s) => {
         const wan = s.wan.known ? s.wan.value : undefined;
+        if (probedService(s))
+          return fail(
+            `${s.label} answered the scan from the internet: no source restriction kept the scanner out (if the scanner's address is on your allow-list, this is expected)`,
+            s.wan.at,
+            {
+              summary: `Allow ${answeredOn(s)} from the internet only for the addresses you administer from (a source address on the WAN rule or port forward, on this device or the router in front of it), or close it and use a VPN.`,
+            },
+            { subject: s.label },
+          );
         return fail(
           `${s.label} accepts ${formatPorts(wan?.ports ?? [])} from any internet address`,
           s.wan.at,
@@ -44,7 +62,7 @@ export const adminWanSourceRestricted: Rule = {
     if (unknowns.length > 0)
       return [
         undecided(
-          `cannot tell who may reach ${unknowns.map((s) => s.label).join(", ")} from the internet`,
+          `cannot tell who may reach ${unknowns.map((s) => s.label).join(", ")} from the internet${unknowns[0]?.wan.known === false ? `: ${unknowns[0].wan.reason}` : ""}`,
           unknowns.flatMap((s) => s.wan.at),
         ),
       ];
@@ -87,6 +105,35 @@ export const adminWanSourceRestricted: Rule = {
         );
       },
       expect: ["pass"],
+    },
+    {
+      name: "scanned from the internet: the web interface answered a stranger",
+      facts: (f) => {
+        asScanned(f, [[443, "open"]], "internet");
+        f.services.push(scannedService({ kind: "https", port: 443 }, "internet"));
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "scanned from the internet: nothing administrative answered",
+      facts: (f) =>
+        asScanned(
+          f,
+          [
+            [22, "no-answer"],
+            [443, "no-answer"],
+          ],
+          "internet",
+        ),
+      expect: ["pass"],
+    },
+    {
+      name: "scanned from inside: cannot be seen",
+      facts: (f) => {
+        asScanned(f, [[22, "open"]]);
+        f.services.push(scannedService({ kind: "ssh", port: 22 }));
+      },
+      expect: ["unknown"],
     },
     {
       name: "closed",

@@ -2,6 +2,7 @@ import { formatPorts, isUnconventionalPort } from "../../facts/ports.js";
 import { known } from "../../facts/value.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, notApplicable, pass, undecided } from "../outcome.js";
+import { asScanned, noAdminAnswered, scannedService } from "../probe-kit.js";
 import type { Rule } from "../types.js";
 
 export const adminWanUnconventionalPort: Rule = {
@@ -11,10 +12,10 @@ export const adminWanUnconventionalPort: Rule = {
       "Administrative services that must face the internet use unconventional ports (32768-65535)",
     severity: "low",
     guidelines: ["TEL-09", "VPX-04"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["router", "intercom", "pbx"],
     rationale:
-      "Mass scanners and bots hit 22, 23, 80, 443 and 8080 first; a high port cuts the noise (it is no substitute for closing the service).",
+      "Mass scanners and bots hit 22, 23, 80, 443 and 8080 first; a high port cuts the noise (it is no substitute for closing the service). A scan tells which ports face the internet only from outside (bulwark scan --vantage internet).",
     remediation:
       "Move the exposed service to a port between 32768 and 65535 (or, better, close it to the WAN).",
   },
@@ -22,6 +23,9 @@ export const adminWanUnconventionalPort: Rule = {
     const admin = facts.services.filter((s) => s.admin);
     const exposed = admin.filter((s) => s.wan.known && s.wan.value.reachable);
     if (exposed.length === 0) {
+      // A scan from inside where nothing administrative answered has not seen the internet side.
+      const scanned = admin.length === 0 ? noAdminAnswered(facts) : undefined;
+      if (scanned && scanned.status === "unknown") return [scanned];
       const undecidedOnes = admin.filter((s) => !s.wan.known);
       return undecidedOnes.length
         ? [
@@ -69,6 +73,34 @@ export const adminWanUnconventionalPort: Rule = {
         );
       },
       expect: ["pass"],
+    },
+    {
+      name: "scanned from the internet: SSH on 22",
+      facts: (f) => {
+        asScanned(f, [[22, "open"]], "internet");
+        f.services.push(scannedService({ kind: "ssh", port: 22 }, "internet"));
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "scanned from the internet: SSH moved to 40022",
+      facts: (f) => {
+        asScanned(
+          f,
+          [
+            [22, "closed"],
+            [40022, "open"],
+          ],
+          "internet",
+        );
+        f.services.push(scannedService({ kind: "ssh", port: 40022 }, "internet"));
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "scanned from inside: nothing answered",
+      facts: (f) => asScanned(f, [[22, "closed"]]),
+      expect: ["unknown"],
     },
     {
       name: "nothing exposed",

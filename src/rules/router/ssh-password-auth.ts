@@ -4,16 +4,25 @@ import { sshdFix } from "../../remediation/sshd.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, sshService, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
+import { asScanned, probeAt, scannedService, sshConfigOf } from "../probe-kit.js";
 import type { Fix, Rule } from "../types.js";
 
-/** The fix in the service's own configuration language: sshd_config for OpenSSH, UCI for dropbear. */
+/**
+ * The fix in the service's own configuration language: sshd_config for OpenSSH, UCI for dropbear
+ * (for a scanned server, as its identification names it); in general terms for any other server.
+ */
 function passwordFix(s: Service, noKeys: boolean | undefined, evidence: readonly Origin[]): Fix {
-  if (s.cfg?.language === "sshd") {
+  const cfg = sshConfigOf(s);
+  if (!cfg)
+    return {
+      summary: `Install your public key on ${s.label}, check that a key login works, then turn password logins off in its SSH settings (password and keyboard-interactive alike).`,
+    };
+  if (cfg.language === "sshd") {
     return sshdFix(
       noKeys
         ? "Add your public key to ~/.ssh/authorized_keys (ssh-copy-id), check that key login works, then disable password logins (keyboard-interactive too: through PAM it asks for the same password):"
         : "Disable password logins, keyboard-interactive included (through PAM it asks for the same password); check first that your key login works:",
-      s.cfg,
+      cfg,
       [
         ["PasswordAuthentication", "no"],
         ["KbdInteractiveAuthentication", "no"],
@@ -25,7 +34,7 @@ function passwordFix(s: Service, noKeys: boolean | undefined, evidence: readonly
     noKeys
       ? "Add your public key to /etc/dropbear/authorized_keys (WebUI: System > Administration > Access Control, or ssh-copy-id), check that key login works, then disable password logins:"
       : "Disable password logins (keys are already installed):",
-    s.cfg ? [{ op: "set", ref: s.cfg, option: "PasswordAuth", value: "off" }] : [],
+    [{ op: "set", ref: cfg, option: "PasswordAuth", value: "off" }],
   );
 }
 
@@ -35,7 +44,7 @@ export const sshPasswordAuth: Rule = {
     title: "SSH accepts only key-based logins",
     severity: "high",
     guidelines: ["TEL-12", "TEL-02"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["router", "pbx", "linux-host"],
     rationale:
       "A password can be guessed or reused; a private key cannot be brute-forced over the network. Teltonika's guide asks for key-based authentication wherever possible.",
@@ -118,6 +127,45 @@ export const sshPasswordAuth: Rule = {
       name: "OpenSSH: PasswordAuthentication no",
       facts: (f) => {
         f.services.push(sshService("openssh", { password: false }));
+      },
+      expect: ["pass"],
+    },
+    {
+      name: "scanned: OpenSSH offers password and keyboard-interactive",
+      facts: (f) => {
+        asScanned(f, [[22, "open"]]);
+        const ident = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
+        const seen = probeAt(
+          22,
+          `${ident}; methods offered: publickey,password,keyboard-interactive`,
+          "ssh-auth-none",
+        );
+        f.services.push(
+          scannedService({
+            kind: "ssh",
+            port: 22,
+            auth: { password: known(true, seen), anonymous: known(false, seen) },
+            software: known(
+              { product: "openssh", version: "9.2p1", raw: ident },
+              probeAt(22, ident, "ssh-ident"),
+            ),
+          }),
+        );
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "scanned: only publickey offered",
+      facts: (f) => {
+        asScanned(f, [[22, "open"]]);
+        const seen = probeAt(
+          22,
+          "SSH-2.0-dropbear_2022.83; methods offered: publickey",
+          "ssh-auth-none",
+        );
+        f.services.push(
+          scannedService({ kind: "ssh", port: 22, auth: { password: known(false, seen) } }),
+        );
       },
       expect: ["pass"],
     },

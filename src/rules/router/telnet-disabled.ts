@@ -3,6 +3,7 @@ import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, service, tcp } from "../case-kit.js";
 import { decideBySockets } from "../listening-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
+import { asScanned, probeAt, scannedService, scanOf, silentPort } from "../probe-kit.js";
 import type { Rule } from "../types.js";
 
 export const telnetDisabled: Rule = {
@@ -11,7 +12,7 @@ export const telnetDisabled: Rule = {
     title: "Telnet is disabled",
     severity: "high",
     guidelines: ["TEL-04", "TEL-05"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["router", "intercom", "pbx", "linux-host"],
     rationale:
       "Telnet sends the password and the whole session in clear text; anyone on the path reads them.",
@@ -20,6 +21,8 @@ export const telnetDisabled: Rule = {
   check(facts) {
     const telnets = facts.services.filter((s) => s.kind === "telnet");
     if (telnets.length === 0) {
+      const scan = scanOf(facts);
+      if (scan) return [silentPort(facts, scan, 23, "Telnet server")];
       return [
         decideBySockets(facts, {
           label: "Telnet",
@@ -43,14 +46,24 @@ export const telnetDisabled: Rule = {
       if (!s.enabled.known) return unknownFrom(s.enabled, "Telnet state");
       if (!s.enabled.value) return pass("telnet is disabled", s.enabled.at);
       const exposed = s.wan.known && s.wan.value.reachable;
+      // A scan that got a shell without any login: anyone who connects runs commands.
+      const open = s.auth.anonymous?.known === true && s.auth.anonymous.value;
       return fail(
-        `telnet is enabled${exposed ? " and reachable from the internet" : ""}: logins cross the network in clear text`,
-        [...s.enabled.at, ...(exposed ? s.wan.at : [])],
-        uciFix(
-          "Disable telnet:",
-          s.cfg ? [{ op: "set", ref: s.cfg, option: "enable", value: "0" }] : [],
-        ),
-        { severity: exposed ? "critical" : undefined },
+        open
+          ? `telnet gives a shell without any login${exposed ? " to the internet" : ""}: anyone who connects runs commands`
+          : `telnet is enabled${exposed ? " and reachable from the internet" : ""}: logins cross the network in clear text`,
+        [
+          ...s.enabled.at,
+          ...(open ? (s.auth.anonymous?.at ?? []) : []),
+          ...(exposed ? s.wan.at : []),
+        ],
+        s.cfg
+          ? uciFix("Disable telnet:", [{ op: "set", ref: s.cfg, option: "enable", value: "0" }])
+          : {
+              // Seen by a scan: no configuration line to cite, so the fix in the device's terms.
+              summary: `Switch the telnet server on ${s.label} off and use SSH: RutOS WebUI System > Administration > Access Control (Telnet off); OpenWrt \`/etc/init.d/telnet disable && /etc/init.d/telnet stop\`; Debian \`apt-get purge inetutils-telnetd telnetd\`.`,
+            },
+        { severity: exposed || open ? "critical" : undefined },
       );
     });
   },
@@ -97,6 +110,24 @@ export const telnetDisabled: Rule = {
       expect: ["fail"],
     },
     {
+      name: "scanned: telnetd shows a login prompt",
+      facts: (f) => {
+        asScanned(f, [[23, "open"]]);
+        f.services.push(
+          scannedService({
+            kind: "telnet",
+            port: 23,
+            enabled: known(
+              true,
+              probeAt(23, "\\xff\\xfd\\x18"),
+              probeAt(23, 'negotiated DO 24, WILL 1; login prompt "weak login:"', "telnet"),
+            ),
+          }),
+        );
+      },
+      expect: ["fail"],
+    },
+    {
       name: "telnet off",
       facts: (f) => {
         asRouter(f);
@@ -112,6 +143,20 @@ export const telnetDisabled: Rule = {
         asRouter(f);
       },
       expect: ["not_applicable"],
+    },
+    {
+      name: "scanned: 23/tcp refused",
+      facts: (f) =>
+        asScanned(f, [
+          [22, "open"],
+          [23, "closed"],
+        ]),
+      expect: ["pass"],
+    },
+    {
+      name: "scanned: 23/tcp not probed",
+      facts: (f) => asScanned(f, [[22, "open"]]),
+      expect: ["unknown"],
     },
   ],
 };

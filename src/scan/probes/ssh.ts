@@ -51,7 +51,8 @@ const WEAK: { kind: keyof SshAlgorithms; test: RegExp; why: string }[] = [
   { kind: "mac", test: /md5/, why: "MD5" },
   { kind: "mac", test: /-96(@|$)/, why: "truncated to 96 bits" },
   { kind: "mac", test: /^hmac-ripemd160/, why: "RIPEMD-160, obsolete" },
-  { kind: "mac", test: /^umac-64(@|$)/, why: "64-bit tag" },
+  // The encrypt-then-MAC variant has the same 64-bit tag.
+  { kind: "mac", test: /^umac-64(-etm)?(@|$)/, why: "64-bit tag" },
   { kind: "mac", test: /^none$/, why: "no integrity" },
 ];
 

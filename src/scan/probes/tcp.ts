@@ -26,6 +26,35 @@ export interface TcpOptions {
   maxBytes?: number;
 }
 
+/** How long a banner that is only telnet negotiation waits for more (the login prompt). */
+const TELNET_GRACE_MS = 200;
+
+/**
+ * `b` is nothing but whole telnet commands (RFC 854: IAC WILL/WONT/DO/DONT option, IAC SB ... IAC
+ * SE, IAC and a one-byte command): a server negotiating options before it greets.
+ */
+export function onlyTelnetCommands(b: Buffer): boolean {
+  let i = 0;
+  while (i < b.length) {
+    if (b[i] !== 0xff || i + 1 >= b.length) return false;
+    const cmd = b[i + 1] as number;
+    if (cmd >= 0xfb && cmd <= 0xfe) {
+      if (i + 2 >= b.length) return false;
+      i += 3;
+    } else if (cmd === 0xfa) {
+      let end = -1;
+      for (let j = i + 2; j + 1 < b.length; j++)
+        if (b[j] === 0xff && b[j + 1] === 0xf0) {
+          end = j;
+          break;
+        }
+      if (end < 0) return false;
+      i = end + 2;
+    } else i += 2;
+  }
+  return b.length > 0;
+}
+
 export function tcpProbe(address: string, port: number, opts: TcpOptions = {}): Promise<TcpResult> {
   const timeoutMs = opts.timeoutMs ?? 3000;
   const bannerMs = opts.bannerMs ?? 1500;
@@ -72,6 +101,17 @@ export function tcpProbe(address: string, port: number, opts: TcpOptions = {}): 
       size += d.length;
       // Enough bytes, or a complete first line: no need to wait for more.
       if (size >= maxBytes || d.includes(0x0a)) finish({ state: "open" });
+      else {
+        // A telnet server that opened with its option negotiation waits for our answers before
+        // it says anything more: a short grace for what may follow, not the whole banner wait.
+        // Anything else keeps the banner wait it started with.
+        clearTimeout(timer);
+        const left = Math.max(0, connectedAt + bannerMs - Date.now());
+        const wait = onlyTelnetCommands(Buffer.concat(chunks))
+          ? Math.min(TELNET_GRACE_MS, left)
+          : left;
+        timer = setTimeout(() => finish({ state: "open" }), wait);
+      }
     });
     socket.on("end", () => finish({ state: "open" }));
     socket.on("close", () => {

@@ -4,11 +4,16 @@
  * substring pre-check runs first; a regular expression runs only when it passes (most lines pass
  * none), then the first detector that recognises the line wins. Never throws: a detector that
  * fails on a hostile line is counted and skipped.
+ *
+ * An event's time is the line's: the input's (journal, syslog header) when it knows one, else the
+ * stamp the line starts with, read by the filters' date detection (./line-time.ts), and only for a
+ * line with neither the detector clock's now. The stamp is read only for lines that give an event.
  */
 import type { LogLine } from "../types.js";
 import { asteriskAmiDetector, asteriskReloadDetector } from "./asterisk.js";
 import { dropbearDetector } from "./dropbear.js";
 import { kernelLinkDetector } from "./kernel-link.js";
+import { type LineTimeReader, machineLineTime } from "./line-time.js";
 import { luciDetector } from "./luci.js";
 import { netifdDetector } from "./netifd.js";
 import { opensshDetector } from "./openssh.js";
@@ -39,7 +44,12 @@ export const BUILTIN_EVENT_DETECTORS: readonly EventDetector[] = [
 export interface AccessEventDetectorOptions {
   /** Detectors to run, in order (default: all built-in ones). */
   detectors?: readonly EventDetector[];
-  /** Time for an event whose line has none (a file line), epoch ms (default Date.now). */
+  /**
+   * Reads the time a line's own stamp gives (a file line, which the input does not date). Default:
+   * fail2ban's date detection in the machine's zone ({@link createLineTimeReader} for another).
+   */
+  lineTime?: LineTimeReader;
+  /** Time for an event whose line has no time at all, epoch ms (default Date.now). */
   now?: () => number;
 }
 
@@ -54,6 +64,7 @@ export function createAccessEventDetector(
 ): AccessEventDetector {
   const detectors = [...(opts.detectors ?? BUILTIN_EVENT_DETECTORS)];
   const now = opts.now ?? Date.now;
+  const lineTime = opts.lineTime ?? machineLineTime;
   let errors = 0;
   return {
     get errors() {
@@ -66,7 +77,7 @@ export function createAccessEventDetector(
       for (const d of detectors) {
         try {
           if (!d.precheck(text)) continue;
-          view ??= new ParsedLine(line, text, line.time ?? now());
+          view ??= new ParsedLine(line, text, () => line.time ?? lineTime(text) ?? now());
           const e = d.detect(view);
           if (e) return e;
         } catch {
@@ -90,6 +101,7 @@ export function detectWith(
   detector: EventDetector,
   line: LogLine,
   now: () => number = Date.now,
+  lineTime?: LineTimeReader,
 ): DetectedAccessEvent | undefined {
-  return createAccessEventDetector({ detectors: [detector], now }).detect(line);
+  return createAccessEventDetector({ detectors: [detector], now, lineTime }).detect(line);
 }

@@ -16,6 +16,12 @@ export {
 export { dropbearDetector } from "./dropbear.js";
 export { HEADER_SCAN, parseSyslogHeader, type SyslogHeader } from "./header.js";
 export { kernelLinkDetector } from "./kernel-link.js";
+export {
+  createLineTimeReader,
+  type LineTimeOptions,
+  type LineTimeReader,
+  machineLineTime,
+} from "./line-time.js";
 export { luciDetector } from "./luci.js";
 export { netifdDetector } from "./netifd.js";
 export { opensshDetector } from "./openssh.js";

@@ -26,7 +26,10 @@ export interface LineView {
   readonly line: LogLine;
   readonly text: string;
   readonly header: SyslogHeader;
-  /** Time for the event: the line's own time, else the detector clock's now. */
+  /**
+   * Time for the event: the input's time for the line, else the stamp the line starts with, else
+   * the detector clock's now.
+   */
   readonly time: number;
 }
 

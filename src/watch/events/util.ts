@@ -6,16 +6,23 @@ import type { AccessKind, DetectedAccessEvent, LineView } from "./types.js";
 
 export class ParsedLine implements LineView {
   #header: SyslogHeader | undefined;
+  #time: number | undefined;
 
+  /** `timeOf` is asked once, when an event is made: most lines examined give none. */
   constructor(
     readonly line: LogLine,
     readonly text: string,
-    readonly time: number,
+    private readonly timeOf: () => number,
   ) {}
 
   get header(): SyslogHeader {
     this.#header ??= parseSyslogHeader(this.text);
     return this.#header;
+  }
+
+  get time(): number {
+    this.#time ??= this.timeOf();
+    return this.#time;
   }
 }
 
