@@ -108,7 +108,7 @@ function toResult(rule: Rule, f: Finding, facts: Facts, settings: Settings, now:
     guidelines: rule.meta.guidelines,
     subject: f.subject,
     message: f.message,
-    evidence: f.evidence,
+    evidence: distinct(f.evidence),
     remediation: f.status === "fail" ? (f.fix ?? { summary: rule.meta.remediation }) : undefined,
   };
   if (f.status === "manual") {
@@ -157,4 +157,15 @@ function findAttestation(
   target: string,
 ): Attestation | undefined {
   return atts.find((a) => a.rule === rule && matchesTarget(a.target, target));
+}
+
+/** The same origin cited twice (two facts read from one probe or line) is shown once. */
+function distinct(evidence: readonly Origin[]): Origin[] {
+  const seen = new Set<string>();
+  return evidence.filter((o) => {
+    const k = JSON.stringify(o);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

@@ -61,7 +61,7 @@ export const telnetDisabled: Rule = {
           ? uciFix("Disable telnet:", [{ op: "set", ref: s.cfg, option: "enable", value: "0" }])
           : {
               // Seen by a scan: no configuration line to cite, so the fix in the device's terms.
-              summary: `Switch the telnet server on ${s.label} off and use SSH: RutOS WebUI System > Administration > Access Control (Telnet off); OpenWrt \`/etc/init.d/telnet disable && /etc/init.d/telnet stop\`; Debian \`apt-get purge inetutils-telnetd telnetd\`.`,
+              summary: `Switch off the telnet server (${s.label}) and use SSH instead: RutOS WebUI System > Administration > Access Control (Telnet off); OpenWrt \`/etc/init.d/telnet disable && /etc/init.d/telnet stop\`; Debian \`apt-get purge inetutils-telnetd telnetd\`.`,
             },
         { severity: exposed || open ? "critical" : undefined },
       );
