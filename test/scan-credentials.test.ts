@@ -13,9 +13,9 @@ import { DEFAULT_PROFILE } from "../src/engine/profile.js";
 import type { Service } from "../src/facts/model.js";
 import { accountDefaultPassword } from "../src/rules/router/account-default-password.js";
 import { defaultPairs, MAX_ATTEMPTS } from "../src/scan/credentials/defaults.js";
-import { telnetDecode } from "../src/scan/credentials/telnet.js";
 import { type HostScan, scanTargets } from "../src/scan/index.js";
 import { Limiter } from "../src/scan/limiter.js";
+import { TelnetNegotiator } from "../src/scan/telnet-negotiation.js";
 import { DEFAULT_LOGIN_SERVICES, defaultCredentials } from "../src/secrets/defaults.js";
 import { runCli } from "./support/cli.js";
 
@@ -197,11 +197,12 @@ async function fakeTelnet(accept: { username: string; password: string }): Promi
     sock.on("error", () => {});
     sock.write(Buffer.from([255, 253, 24]));
     sock.write("\r\nOpenWrt login: ");
-    const decoder = { pending: [] as number[], inSub: false };
+    const client = new TelnetNegotiator();
     let line = "";
     let user: string | undefined;
     sock.on("data", (d: Buffer) => {
-      line += telnetDecode(d, decoder).text;
+      client.feed(d);
+      line += client.take();
       while (line.includes("\n")) {
         const i = line.indexOf("\n");
         const value = line.slice(0, i).replace(/\r/g, "");
@@ -284,16 +285,17 @@ describe("pairs from data/default-credentials.json", () => {
   });
 });
 
-describe("telnet decoding", () => {
+describe("telnet negotiation", () => {
   it("strips negotiation (also split across reads) and declines every option", () => {
-    const state = { pending: [] as number[], inSub: false };
-    const a = telnetDecode(Buffer.from([255, 253, 24, 255, 251]), state);
-    const b = telnetDecode(
+    const n = new TelnetNegotiator();
+    const a = n.feed(Buffer.from([255, 253, 24, 255, 251]));
+    const b = n.feed(
       Buffer.concat([Buffer.from([1, 255, 250, 24, 1, 255, 240]), Buffer.from("login: ")]),
-      state,
     );
-    expect(a.text + b.text).toBe("login: ");
-    expect([...a.reply, ...b.reply]).toEqual([255, 252, 24, 255, 254, 1]);
+    expect(n.take()).toBe("login: ");
+    expect(n.take()).toBe("");
+    expect([...a, ...b]).toEqual([255, 252, 24, 255, 254, 1]);
+    expect(n.options).toEqual(["DO 24", "WILL 1"]);
   });
 });
 

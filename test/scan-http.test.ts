@@ -5,17 +5,13 @@
  * stall, close mid-answer, header and body floods, redirect loops, a redirect to another host).
  * Then end to end: scanTargets turns them into Facts and the rules judge them.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import {
   createServer as createHttpServer,
   type IncomingMessage,
   type ServerResponse,
 } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settingsFrom } from "../src/engine/profile.js";
 import { runRules } from "../src/engine/run.js";
@@ -25,10 +21,10 @@ import { scanTargets } from "../src/scan/index.js";
 import { httpProbe, metaRefresh, pageTitle } from "../src/scan/probes/http.js";
 import { isAppShell, recogniseWebApp, webAppFromInfo } from "../src/scan/web-apps.js";
 import { runCli } from "./support/cli.js";
+import { FakeServers, LOOPBACK, selfSignedCertificate } from "./support/fake-server.js";
 
-const HOST = "127.0.0.1";
-const servers: { close(cb: () => void): void }[] = [];
-const sockets = new Set<Socket>();
+const HOST = LOOPBACK;
+const fake = new FakeServers();
 
 // --- pages written for these tests, with the markers each application really ships -----------
 
@@ -69,24 +65,8 @@ const ASTERISK_404 = `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\r
 
 type Handler = (q: IncomingMessage, r: ServerResponse) => void;
 
-async function web(handler: Handler): Promise<number> {
-  const srv = createHttpServer(handler);
-  servers.push(srv);
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  return (srv.address() as { port: number }).port;
-}
-
-async function raw(onConn: (s: Socket) => void): Promise<number> {
-  const srv: Server = createServer((s) => {
-    sockets.add(s);
-    s.on("error", () => {});
-    s.on("close", () => sockets.delete(s));
-    onConn(s);
-  });
-  servers.push(srv);
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  return (srv.address() as { port: number }).port;
-}
+const web = (handler: Handler) => fake.listen(createHttpServer(handler));
+const raw = (onConn: (s: Socket) => void) => fake.tcp(onConn);
 
 const html = (
   r: ServerResponse,
@@ -98,7 +78,6 @@ const html = (
   r.end(body);
 };
 
-let dir: string;
 let luci: number;
 let basic: number;
 let toHttps: number;
@@ -129,32 +108,11 @@ beforeAll(async () => {
       server: "lighttpd/1.4.69",
     });
   });
-  dir = mkdtempSync(join(tmpdir(), "bulwark-http-"));
-  execFileSync(
-    "openssl",
-    [
-      ...[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "30",
-        "-subj",
-        "/CN=bulwark-http",
-      ],
-      ...["-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-    ],
-    { stdio: "ignore" },
+  https = await fake.listen(
+    createHttpsServer(selfSignedCertificate("bulwark-http"), (_q, r) =>
+      html(r, LUCI_LOGIN, 200, { "strict-transport-security": "max-age=31536000" }),
+    ),
   );
-  const tlsSrv = createHttpsServer(
-    { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) },
-    (_q, r) => html(r, LUCI_LOGIN, 200, { "strict-transport-security": "max-age=31536000" }),
-  );
-  servers.push(tlsSrv);
-  await new Promise<void>((r) => tlsSrv.listen(0, HOST, r));
-  https = (tlsSrv.address() as { port: number }).port;
   toHttps = await web((q, r) =>
     html(r, "", 301, { location: `https://${HOST}:${https}${q.url}`, server: "nginx/1.22.1" }),
   );
@@ -188,11 +146,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fake.closeAll());
 
 describe("page markers", () => {
   it("recognise each application from pages written here", () => {

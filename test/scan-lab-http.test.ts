@@ -8,28 +8,12 @@
  * Skipped with the reason when the lab is not up (`sudo bash scripts/lab.sh up`); a failure in CI.
  */
 import { beforeAll, expect, it } from "vitest";
-import { settingsFrom } from "../src/engine/profile.js";
-import { type RuleResult, runRules } from "../src/engine/run.js";
-import type { Facts } from "../src/facts/model.js";
-import { ALL_RULES } from "../src/rules/index.js";
 import { fillHttpFacts, tlsRedirect } from "../src/scan/http-facts.js";
 import { type HostScan, scanTargets } from "../src/scan/index.js";
 import { httpProbe } from "../src/scan/probes/http.js";
 import { telnetProbe } from "../src/scan/probes/telnet.js";
-import { describeLab, device } from "./support/lab.js";
-
-function service(d: "weak-router" | "hardened-router", name: string) {
-  const s = device(d).services[name];
-  if (!s) throw new Error(`the lab's ${d} has no ${name}`);
-  return s;
-}
-
-function results(facts: Facts, rule: string): RuleResult[] {
-  return runRules(facts, ALL_RULES, settingsFrom({})).results.filter((r) => r.rule === rule);
-}
-
-const fromProbe = (r: RuleResult | undefined, probe: string) =>
-  r?.evidence.some((e) => e.kind === "probe" && e.probe === probe) === true;
+import { describeLab, device, labService } from "./support/lab.js";
+import { citesProbe, ruleResults } from "./support/verdicts.js";
 
 describeLab("web and telnet probes against the lab", () => {
   let weak: HostScan;
@@ -48,7 +32,7 @@ describeLab("web and telnet probes against the lab", () => {
   }, 30_000);
 
   it("lighttpd: OpenWrt's index refreshes to the LuCI login, on plain HTTP only", async () => {
-    const http = service("weak-router", "http");
+    const http = labService("weak-router", "http");
     const r = await httpProbe(device("weak-router").address, http.port, { timeoutMs: 3000 });
     expect(r.state).toBe("http");
     expect(r.app?.id).toBe("luci");
@@ -64,13 +48,13 @@ describeLab("web and telnet probes against the lab", () => {
       redirectsToTls: { known: true, value: false },
       software: { value: { product: "lighttpd" } },
     });
-    const [finding] = results(weak.facts, "webui-https-only");
+    const [finding] = ruleResults(weak.facts, "webui-https-only");
     expect(finding?.status).toBe("fail");
-    expect(fromProbe(finding, "http-get")).toBe(true);
+    expect(citesProbe(finding, "http-get")).toBe(true);
   });
 
   it("lighttpd: the Basic-auth path asks for credentials over plain HTTP", async () => {
-    const http = service("weak-router", "http");
+    const http = labService("weak-router", "http");
     const address = device("weak-router").address;
     const r = await httpProbe(address, http.port, { path: http.basicAuthPath, timeoutMs: 3000 });
     expect(r.answers[0]?.status).toBe(401);
@@ -78,9 +62,9 @@ describeLab("web and telnet probes against the lab", () => {
       new RegExp(`^Basic realm="${http.basicAuthRealm}"`),
     );
     // The root's login form does not; the protected path, read into the same facts, does.
-    expect(results(weak.facts, "http-basic-auth-plain").map((f) => f.status)).toEqual(["pass"]);
+    expect(ruleResults(weak.facts, "http-basic-auth-plain").map((f) => f.status)).toEqual(["pass"]);
     fillHttpFacts(weak.facts, [r], address);
-    const [finding] = results(weak.facts, "http-basic-auth-plain");
+    const [finding] = ruleResults(weak.facts, "http-basic-auth-plain");
     expect(finding?.status).toBe("fail");
     expect(finding?.evidence[0]).toMatchObject({
       kind: "probe",
@@ -90,7 +74,7 @@ describeLab("web and telnet probes against the lab", () => {
   });
 
   it("nginx: plain HTTP redirects to HTTPS on the same host, and the rule passes", async () => {
-    const http = service("hardened-router", "http");
+    const http = labService("hardened-router", "http");
     const r = await httpProbe(device("hardened-router").address, http.port, { timeoutMs: 3000 });
     expect(r.answers[0]).toMatchObject({ status: 301, location: http.redirect });
     expect(r.redirect).toMatchObject({ toTls: true, followed: true });
@@ -100,21 +84,21 @@ describeLab("web and telnet probes against the lab", () => {
     expect(plain?.software).toMatchObject({ value: { product: "nginx" } });
     const tls = hard.facts.services.find((s) => s.kind === "https");
     expect(tls?.http).toMatchObject({ known: true, value: { status: 200, hsts: false } });
-    const [finding] = results(hard.facts, "webui-https-only");
+    const [finding] = ruleResults(hard.facts, "webui-https-only");
     expect(finding?.status).toBe("pass");
-    expect(fromProbe(finding, "http-get")).toBe(true);
+    expect(citesProbe(finding, "http-get")).toBe(true);
   });
 
   it("telnetd: options refused, a login prompt, and telnet-disabled fails on it", async () => {
-    const telnet = service("weak-router", "telnet");
+    const telnet = labService("weak-router", "telnet");
     const r = await telnetProbe(device("weak-router").address, telnet.port, { timeoutMs: 3000 });
     expect(r).toMatchObject({ state: "telnet", negotiated: true, loginPrompt: true });
     expect(r.options).toContain("DO 24");
     const svc = weak.facts.services.find((s) => s.kind === "telnet");
     expect(svc?.auth.password).toMatchObject({ known: true, value: true });
-    const [finding] = results(weak.facts, "telnet-disabled");
+    const [finding] = ruleResults(weak.facts, "telnet-disabled");
     expect(finding?.status).toBe("fail");
-    expect(fromProbe(finding, "telnet")).toBe(true);
+    expect(citesProbe(finding, "telnet")).toBe(true);
     // The hardened router has no telnet: nothing to fail there.
     expect(hard.facts.services.some((s) => s.kind === "telnet")).toBe(false);
   });

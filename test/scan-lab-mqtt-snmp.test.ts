@@ -10,28 +10,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { settingsFrom } from "../src/engine/profile.js";
-import { type RuleResult, runRules } from "../src/engine/run.js";
-import type { Facts } from "../src/facts/model.js";
-import { ALL_RULES } from "../src/rules/index.js";
 import { type HostScan, scanTargets } from "../src/scan/index.js";
 import { mqttProbe } from "../src/scan/probes/mqtt.js";
 import { snmpProbe } from "../src/scan/probes/snmp.js";
 import { runCli } from "./support/cli.js";
-import { describeLab, device, LAB_READY } from "./support/lab.js";
-
-function service(d: "weak-router" | "hardened-router", name: string) {
-  const s = device(d).services[name];
-  if (!s) throw new Error(`the lab's ${d} has no ${name}`);
-  return s;
-}
-
-function results(facts: Facts, rule: string): RuleResult[] {
-  return runRules(facts, ALL_RULES, settingsFrom({})).results.filter((r) => r.rule === rule);
-}
-
-const fromProbe = (r: RuleResult | undefined, probe: string) =>
-  r?.evidence.some((e) => e.kind === "probe" && e.probe === probe) === true;
+import { describeLab, device, LAB_READY, labService } from "./support/lab.js";
+import { citesProbe, ruleResults } from "./support/verdicts.js";
 
 describeLab("MQTT and SNMP probes against the lab", () => {
   let weak: HostScan;
@@ -54,7 +38,7 @@ describeLab("MQTT and SNMP probes against the lab", () => {
   }, 60_000);
 
   it("weak router's snmpd answers public (v1, v2c), not private", async () => {
-    const snmp = service("weak-router", "snmp");
+    const snmp = labService("weak-router", "snmp");
     const r = await snmpProbe(device("weak-router").address, snmp.port, { timeoutMs: 2000 });
     expect(r.state).toBe("answered");
     expect(r.answers.map((a) => `${a.community}/${a.version}`).sort()).toEqual([
@@ -66,22 +50,22 @@ describeLab("MQTT and SNMP probes against the lab", () => {
 
     const svc = weak.facts.services.find((s) => s.kind === "snmp");
     expect(svc?.auth.defaultCredential).toMatchObject({ known: true, value: true });
-    const [finding] = results(weak.facts, "snmp-default-community");
+    const [finding] = ruleResults(weak.facts, "snmp-default-community");
     expect(finding?.status).toBe("fail");
-    expect(fromProbe(finding, "snmp-get")).toBe(true);
+    expect(citesProbe(finding, "snmp-get")).toBe(true);
     expect(JSON.stringify(finding?.evidence)).toContain('community \\"public\\" answered');
   });
 
   it("hardened router: nothing on 161/udp, proven by ICMP port unreachable", async () => {
     const r = await snmpProbe(device("hardened-router").address, 161, { timeoutMs: 2000 });
     expect(r.state).toBe("closed");
-    const [finding] = results(hard.facts, "snmp-default-community");
+    const [finding] = ruleResults(hard.facts, "snmp-default-community");
     expect(finding?.status).toBe("pass");
     expect(finding?.message).toMatch(/ICMP port unreachable/);
   });
 
   it("weak router's mosquitto lets an anonymous client in, in clear; the probe says goodbye", async () => {
-    const mqtt = service("weak-router", "mqtt");
+    const mqtt = labService("weak-router", "mqtt");
     const r = await mqttProbe(device("weak-router").address, mqtt.port, { timeoutMs: 2000 });
     expect(r).toMatchObject({
       state: "mqtt",
@@ -100,14 +84,14 @@ describeLab("MQTT and SNMP probes against the lab", () => {
     }
 
     for (const rule of ["mqtt-broker-auth", "mqtt-tls"]) {
-      const [finding] = results(weak.facts, rule);
+      const [finding] = ruleResults(weak.facts, rule);
       expect(finding?.status, rule).toBe("fail");
-      expect(fromProbe(finding, "mqtt-connect"), rule).toBe(true);
+      expect(citesProbe(finding, "mqtt-connect"), rule).toBe(true);
     }
   });
 
   it("hardened router's mosquitto: TLS with its certificate, credentials required", async () => {
-    const mqtt = service("hardened-router", "mqtt");
+    const mqtt = labService("hardened-router", "mqtt");
     const r = await mqttProbe(device("hardened-router").address, mqtt.port, { timeoutMs: 3000 });
     expect(r).toMatchObject({
       state: "mqtt",
@@ -125,9 +109,9 @@ describeLab("MQTT and SNMP probes against the lab", () => {
       auth: { anonymous: { known: true, value: false } },
     });
     for (const rule of ["mqtt-broker-auth", "mqtt-tls"]) {
-      const [finding] = results(hard.facts, rule);
+      const [finding] = ruleResults(hard.facts, rule);
       expect(finding?.status, rule).toBe("pass");
-      expect(fromProbe(finding, "mqtt-connect"), rule).toBe(true);
+      expect(citesProbe(finding, "mqtt-connect"), rule).toBe(true);
     }
   });
 

@@ -17,6 +17,7 @@ import { type HostScan, scanTargets } from "../src/scan/index.js";
 import { parsePorts } from "../src/scan/targets.js";
 import { runCli } from "./support/cli.js";
 import { describeLab, device, type LabDeviceId } from "./support/lab.js";
+import { expectDecidedFromProbes } from "./support/verdicts.js";
 
 const PORTS = "22,23,80,443,1883,2222,8883";
 
@@ -139,12 +140,7 @@ describeLab("TLS and SSH posture of the lab routers", () => {
   });
 
   it("every verdict on the lab's scan facts cites what a probe saw", () => {
-    for (const [id, rs] of results)
-      for (const r of rs.filter((x) => x.status === "pass" || x.status === "fail"))
-        expect(
-          r.evidence.some((o) => o.kind === "probe"),
-          `${id}: ${r.rule} ${r.status} without probe evidence: ${r.message}`,
-        ).toBe(true);
+    for (const [id, rs] of results) expectDecidedFromProbes(rs, `${id}: `);
   });
 
   it("bulwark scan prints the software it recognised", async () => {

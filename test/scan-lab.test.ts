@@ -354,15 +354,65 @@ describeLab("scan the lab", () => {
     );
     // The open server answers 200 to everyone: no enumeration verdict either way.
     expect(policy(of).alwaysAuthReject.known).toBe(false);
-    // sip-no-anonymous-calls reads the configured drivers, which a scan cannot see: it must never
-    // pass the open server, nor fail the registrar, from what the probes saw.
-    expect(verdicts("sip-no-anonymous-calls", of, reportOf("sip-open")).check).not.toContain(
-      "pass",
-    );
-    expect(verdicts("sip-no-anonymous-calls", af, reportOf("sip-auth")).check).not.toContain(
-      "fail",
-    );
+    // sip-no-anonymous-calls judges what the server did without credentials (this scan sent the
+    // INVITE too): the open server took both, the registrar challenged both.
+    const anon = (id: LabDeviceId, f: Facts) => verdicts("sip-no-anonymous-calls", f, reportOf(id));
+    expect(anon("sip-open", of)).toEqual({ check: ["fail", "fail"], report: ["fail", "fail"] });
+    expect(anon("sip-auth", af)).toEqual({ check: ["pass", "pass"], report: ["pass", "pass"] });
   });
+
+  it("bulwark scan --sip-invite: sip-no-anonymous-calls fails the open server, passes the registrar", async () => {
+    const sipHosts = (["sip-open", "sip-auth"] as const).map((id) => device(id).address);
+    const r = await runCli([
+      "scan",
+      "--format",
+      "json",
+      "--sip-invite",
+      "--ports",
+      "5060,5060/udp",
+      "--fail-on",
+      "none",
+      ...sipHosts,
+    ]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { targets: { target: string; results: RuleResult[] }[] };
+    const judged = (address: string) =>
+      (doc.targets.find((t) => t.target === address)?.results ?? [])
+        .filter((x) => x.rule === "sip-no-anonymous-calls")
+        .map((x) => ({
+          subject: x.subject,
+          status: x.status,
+          probes: x.evidence.map((o) =>
+            o.kind === "probe" ? `${o.probe} ${o.transport}` : o.kind,
+          ),
+        }));
+    const [open, auth] = sipHosts.map(judged);
+    // Both requests without credentials, on both transports, each cited by its probe.
+    expect(open).toEqual([
+      {
+        subject: "REGISTER without credentials",
+        status: "fail",
+        probes: ["sip-register-noauth udp", "sip-register-noauth tcp"],
+      },
+      {
+        subject: "INVITE without credentials",
+        status: "fail",
+        probes: ["sip-invite-noauth udp", "sip-invite-noauth tcp"],
+      },
+    ]);
+    expect(auth).toEqual([
+      {
+        subject: "REGISTER without credentials",
+        status: "pass",
+        probes: ["sip-register-noauth udp", "sip-register-noauth tcp"],
+      },
+      {
+        subject: "INVITE without credentials",
+        status: "pass",
+        probes: ["sip-invite-noauth udp", "sip-invite-noauth tcp"],
+      },
+    ]);
+  }, 60_000);
 
   it("bulwark scan --format json reports the same, and prints no lab secret", async () => {
     const r = await runCli([
@@ -417,5 +467,20 @@ describeLab("scan the lab", () => {
       for (const rid of ["ssh-password-auth", "sip-always-auth-reject"])
         expect(statuses(t.results, rid)).toEqual(statuses(reportOf(id).results, rid));
     }
+    // Without --sip-invite no INVITE went out: whether calls need credentials stays unknown, and
+    // the finding says how to find out; the REGISTER probe still decides its part.
+    const invite = (id: LabDeviceId) =>
+      doc.targets
+        .find((x) => x.scan.address === device(id).address)
+        ?.results.filter((x) => x.rule === "sip-no-anonymous-calls")
+        .map((x) => [x.subject, x.status, x.status === "unknown" ? x.message : ""]);
+    expect(invite("sip-auth")).toEqual([
+      ["REGISTER without credentials", "pass", ""],
+      ["INVITE without credentials", "unknown", expect.stringContaining("--sip-invite")],
+    ]);
+    expect(invite("sip-open")).toEqual([
+      ["REGISTER without credentials", "fail", ""],
+      ["INVITE without credentials", "unknown", expect.stringContaining("--sip-invite")],
+    ]);
   }, 60_000);
 });

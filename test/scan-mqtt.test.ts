@@ -7,7 +7,7 @@
  * with their own configuration.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,11 +26,11 @@ import {
   parseConnack,
   remainingLength,
 } from "../src/scan/probes/mqtt.js";
+import { closedPort, FakeServers, LOOPBACK, selfSignedCertificate } from "./support/fake-server.js";
 
-const HOST = "127.0.0.1";
+const HOST = LOOPBACK;
 const ctx = { profile: DEFAULT_PROFILE, now: new Date() };
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
+const fake = new FakeServers();
 
 /** One MQTT control packet as a broker reads it (§2): type, flags, body. */
 interface Packet {
@@ -70,25 +70,17 @@ interface Seen {
 function serve(srv: Server, onConn: (s: Socket, seen: Seen) => void, seen: Seen[], tls = false) {
   // A TLS server's "connection" is the raw TCP socket; the broker speaks on the secure one.
   srv.on(tls ? "secureConnection" : "connection", (s: Socket) => {
-    sockets.add(s);
+    fake.track(s);
     const mine: Seen = { bytes: Buffer.alloc(0), closed: false };
     seen.push(mine);
     s.on("data", (d) => {
       mine.bytes = Buffer.concat([mine.bytes, d]);
     });
-    s.on("error", () => {});
     s.on("close", () => {
       mine.closed = true;
-      sockets.delete(s);
     });
     onConn(s, mine);
   });
-}
-
-async function listen(srv: Server): Promise<number> {
-  servers.push(srv);
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  return (srv.address() as { port: number }).port;
 }
 
 /** A fake broker answering each CONNECT with `connack` (and, for 0, staying until DISCONNECT). */
@@ -109,22 +101,14 @@ async function broker(connack: Buffer, tlsOpts?: { key: Buffer; cert: Buffer }) 
     seen,
     tlsOpts !== undefined,
   );
-  return { port: await listen(srv), seen };
+  return { port: await fake.listen(srv), seen };
 }
 
 /** A peer that does `onConn` with every connection (hostile variants). */
 async function peer(onConn: (s: Socket) => void): Promise<number> {
   const srv = createServer();
   serve(srv, (s) => onConn(s), []);
-  return listen(srv);
-}
-
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
+  return fake.listen(srv);
 }
 
 const waitFor = async (cond: () => boolean, ms = 2000) => {
@@ -137,23 +121,15 @@ let key: Buffer;
 let cert: Buffer;
 
 beforeAll(() => {
+  ({ key, cert } = selfSignedCertificate("bulwark-mqtt"));
+  // The same pair as files, for the real mosquitto below.
   dir = mkdtempSync(join(tmpdir(), "bulwark-mqtt-"));
-  execFileSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30"],
-      ...["-subj", "/CN=bulwark-mqtt", "-keyout", join(dir, "key.pem")],
-      ...["-out", join(dir, "cert.pem")],
-    ],
-    { stdio: "ignore" },
-  );
-  key = readFileSync(join(dir, "key.pem"));
-  cert = readFileSync(join(dir, "cert.pem"));
+  writeFileSync(join(dir, "key.pem"), key);
+  writeFileSync(join(dir, "cert.pem"), cert);
 });
 
 afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  await fake.closeAll();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

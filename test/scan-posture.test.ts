@@ -8,7 +8,6 @@
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
@@ -20,8 +19,10 @@ import type { Facts, Service } from "../src/facts/model.js";
 import { ALL_RULES } from "../src/rules/index.js";
 import { scanTargets } from "../src/scan/index.js";
 import { runCli } from "./support/cli.js";
+import { FakeServers, LOOPBACK, selfSignedCertificate } from "./support/fake-server.js";
+import { expectDecidedFromProbes } from "./support/verdicts.js";
 
-const HOST = "127.0.0.1";
+const HOST = LOOPBACK;
 
 function skipReason(): string | undefined {
   try {
@@ -42,32 +43,8 @@ const skip = skipReason();
 if (skip && process.env.CI === "true") throw new Error(`scan-posture needs: ${skip}`);
 if (skip) process.stderr.write(`\n[bulwark] SKIPPED TLS/SSH posture end to end: ${skip}\n`);
 
-const closers: (() => void)[] = [];
+const fake = new FakeServers();
 let dir = "";
-
-function selfSigned(name: string, bits: number): { key: Buffer; cert: Buffer } {
-  const key = join(dir, `${name}.key`);
-  const cert = join(dir, `${name}.crt`);
-  execFileSync(
-    "openssl",
-    [
-      ...["req", "-x509", "-newkey", `rsa:${bits}`, "-nodes", "-days", "30"],
-      ...["-subj", `/CN=${name}`, "-keyout", key, "-out", cert],
-    ],
-    { stdio: "ignore" },
-  );
-  return { key: readFileSync(key), cert: readFileSync(cert) };
-}
-
-async function listen(srv: {
-  listen: (port: number, host: string, cb: () => void) => void;
-  address: () => unknown;
-  close: () => void;
-}): Promise<number> {
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  closers.push(() => srv.close());
-  return (srv.address() as AddressInfo).port;
-}
 
 /** A throw-away host key: RSA (ssh2 then also signs with SHA-1, ssh-rsa) or Ed25519. */
 function hostKey(type: "rsa" | "ed25519"): string | Buffer {
@@ -119,19 +96,19 @@ function result(rule: string, port: number): RuleResult {
 beforeAll(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), "bulwark-posture-"));
-  const modern = selfSigned("modern.lab", 2048);
-  modernTls = await listen(
+  const modern = selfSignedCertificate("modern.lab", 2048);
+  modernTls = await fake.listen(
     tls.createServer({
       ...modern,
       // Forward-secret AEAD suites only; TLS 1.2 and 1.3.
       ciphers: "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384",
     }),
   );
-  const legacy = selfSigned("legacy.lab", 1024);
-  legacyTls = await listen(
+  const legacy = selfSignedCertificate("legacy.lab", 1024);
+  legacyTls = await fake.listen(
     tls.createServer({ ...legacy, minVersion: "TLSv1", ciphers: "ALL:@SECLEVEL=0" }),
   );
-  weakSsh = await listen(
+  weakSsh = await fake.listen(
     sshServer(
       "dropbear_2015.67",
       "rsa",
@@ -144,7 +121,7 @@ beforeAll(async () => {
       ["publickey", "password"],
     ),
   );
-  strongSsh = await listen(
+  strongSsh = await fake.listen(
     sshServer(
       "OpenSSH_9.6",
       "ed25519",
@@ -167,8 +144,8 @@ beforeAll(async () => {
   results = runRules(facts, ALL_RULES, settingsFrom({})).results;
 }, 60_000);
 
-afterAll(() => {
-  for (const close of closers) close();
+afterAll(async () => {
+  await fake.closeAll();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -270,11 +247,7 @@ describe.skipIf(skip !== undefined)("TLS and SSH posture from real servers on lo
   it("every verdict a rule reaches on scan facts cites what a probe saw", () => {
     const decided = results.filter((r) => r.status === "pass" || r.status === "fail");
     expect(decided.length).toBeGreaterThan(8);
-    for (const r of decided)
-      expect(
-        r.evidence.some((o) => o.kind === "probe"),
-        `${r.rule} ${r.status} without probe evidence: ${r.message}`,
-      ).toBe(true);
+    expectDecidedFromProbes(decided);
   });
 
   it("from the internet, as a PBX, every verdict still cites a probe", async () => {
@@ -289,16 +262,11 @@ describe.skipIf(skip !== undefined)("TLS and SSH posture from real servers on lo
     });
     if (!scan) throw new Error("no scan");
     const all = runRules(scan.facts, ALL_RULES, settingsFrom({})).results;
-    const decided = all.filter((r) => r.status === "pass" || r.status === "fail");
     // SSH answered a scanner on the internet: exposed, on its own port.
     expect(
       all.filter((r) => r.rule === "admin-services-not-on-wan").map((r) => r.status),
     ).toContain("fail");
-    for (const r of decided)
-      expect(
-        r.evidence.some((o) => o.kind === "probe"),
-        `${r.rule} ${r.status} without probe evidence: ${r.message}`,
-      ).toBe(true);
+    expectDecidedFromProbes(all);
   });
 
   it("bulwark scan prints the software seen and the suites it could not try", async () => {
@@ -329,11 +297,7 @@ function tlsUntried(port: number): string[] {
 
 describe("a greeting names the service and its software", () => {
   it("an AMI greeting on any port makes an AMI service, Asterisk, which a loopback scan cannot judge", async () => {
-    const ami = createServer((c) => {
-      c.on("error", () => {});
-      c.end("Asterisk Call Manager/7.0.3\r\n");
-    });
-    const port = await listen(ami);
+    const port = await fake.tcp((c) => c.end("Asterisk Call Manager/7.0.3\r\n"));
     const [scan] = await scanTargets([HOST], {
       class: "pbx",
       ports: [{ port, transport: "tcp" }],

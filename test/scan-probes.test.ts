@@ -3,43 +3,19 @@
  * port, hostile peers (garbage, stall, close mid-handshake, flood), and a Node HTTPS server with a
  * self-signed certificate made by the openssl CLI.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
-import { createServer, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createServer as createHttpsServer } from "node:https";
+import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scanTargets } from "../src/scan/index.js";
 import { sshProbe } from "../src/scan/probes/ssh.js";
 import { tcpProbe } from "../src/scan/probes/tcp.js";
 import { tlsProbe } from "../src/scan/probes/tls.js";
 import { runCli } from "./support/cli.js";
+import { closedPort, FakeServers, LOOPBACK, selfSignedCertificate } from "./support/fake-server.js";
 
-const HOST = "127.0.0.1";
-const servers: (Server | HttpsServer)[] = [];
-const sockets = new Set<Socket>();
-
-async function listen(onConn: (s: Socket) => void): Promise<number> {
-  const srv = createServer((s) => {
-    sockets.add(s);
-    s.on("error", () => {});
-    s.on("close", () => sockets.delete(s));
-    onConn(s);
-  });
-  servers.push(srv);
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  return (srv.address() as { port: number }).port;
-}
-
-/** A port that was just free: nothing listens on it. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+const HOST = LOOPBACK;
+const fake = new FakeServers();
+const listen = (onConn: (s: Socket) => void) => fake.tcp(onConn);
 
 let banner: number;
 let garbage: number;
@@ -71,10 +47,7 @@ beforeAll(async () => {
   closed = await closedPort();
 });
 
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-});
+afterAll(() => fake.closeAll());
 
 describe("TCP probe", () => {
   it("reads a banner without sending anything", async () => {
@@ -165,46 +138,19 @@ describe("hostile peers give clean answers within the time-out", () => {
 });
 
 describe("TLS probe against a self-signed HTTPS server", () => {
-  let dir: string;
-  let https: HttpsServer;
   let port: number;
-  let legacy: HttpsServer;
   let legacyPort: number;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "bulwark-tls-"));
-    execFileSync(
-      "openssl",
-      [
-        ...["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30"],
-        ...[
-          "-subj",
-          "/CN=bulwark-lab",
-          "-keyout",
-          join(dir, "key.pem"),
-          "-out",
-          join(dir, "cert.pem"),
-        ],
-      ],
-      { stdio: "ignore" },
-    );
-    const key = readFileSync(join(dir, "key.pem"));
-    const cert = readFileSync(join(dir, "cert.pem"));
-    https = createHttpsServer({ key, cert }, (_q, res) => res.end("ok"));
-    servers.push(https);
-    await new Promise<void>((r) => https.listen(0, HOST, r));
-    port = (https.address() as { port: number }).port;
+    const { key, cert } = selfSignedCertificate("bulwark-lab");
+    port = await fake.listen(createHttpsServer({ key, cert }, (_q, res) => res.end("ok")));
     // A server that still allows TLS 1.0 and weak suites.
-    legacy = createHttpsServer(
-      { key, cert, minVersion: "TLSv1", ciphers: "ALL:@SECLEVEL=0" },
-      (_q, res) => res.end("ok"),
+    legacyPort = await fake.listen(
+      createHttpsServer({ key, cert, minVersion: "TLSv1", ciphers: "ALL:@SECLEVEL=0" }, (_q, res) =>
+        res.end("ok"),
+      ),
     );
-    servers.push(legacy);
-    await new Promise<void>((r) => legacy.listen(0, HOST, r));
-    legacyPort = (legacy.address() as { port: number }).port;
   });
-
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it("reads versions, expiry, self-signed and key size", async () => {
     const r = await tlsProbe(HOST, port, { timeoutMs: 3000 });

@@ -4,17 +4,17 @@
  * stream at all, and hostile peers (garbage, stall, hang-up, an HTTP server, a flood). Then end to
  * end: scanTargets and the rtsp-stream-auth rule.
  */
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settingsFrom } from "../src/engine/profile.js";
 import { runRules } from "../src/engine/run.js";
 import { ALL_RULES } from "../src/rules/index.js";
 import { scanTargets } from "../src/scan/index.js";
 import { parseRtspAnswer, rtspProbe } from "../src/scan/probes/rtsp.js";
+import { FakeServers, LOOPBACK } from "./support/fake-server.js";
 
-const HOST = "127.0.0.1";
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
+const HOST = LOOPBACK;
+const fake = new FakeServers();
 
 const SDP = [
   "v=0",
@@ -38,10 +38,7 @@ async function rtspServer(
   answer: (req: Seen) => { status: string; headers?: string[]; body?: string },
 ): Promise<{ port: number; seen: Seen[] }> {
   const seen: Seen[] = [];
-  const srv = createServer((s) => {
-    sockets.add(s);
-    s.on("error", () => {});
-    s.on("close", () => sockets.delete(s));
+  const port = await fake.tcp((s) => {
     let buf = "";
     s.on("data", (d) => {
       buf += d.toString("latin1");
@@ -80,22 +77,10 @@ async function rtspServer(
       }
     });
   });
-  servers.push(srv);
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  return { port: (srv.address() as { port: number }).port, seen };
+  return { port, seen };
 }
 
-async function raw(onConn: (s: Socket) => void): Promise<number> {
-  const srv = createServer((s) => {
-    sockets.add(s);
-    s.on("error", () => {});
-    s.on("close", () => sockets.delete(s));
-    onConn(s);
-  });
-  servers.push(srv);
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  return (srv.address() as { port: number }).port;
-}
+const raw = (onConn: (s: Socket) => void) => fake.tcp(onConn);
 
 const OPTIONS_OK = {
   status: "200 OK",
@@ -146,10 +131,7 @@ beforeAll(async () => {
   }));
 });
 
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-});
+afterAll(() => fake.closeAll());
 
 describe("RTSP probe against servers written here", () => {
   it("an SDP answered without credentials is an anonymous stream, with its media", async () => {

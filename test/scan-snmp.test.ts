@@ -240,7 +240,8 @@ describe("SNMP probe against fake agents", () => {
     const a = await agent((req, _raw, reply) => {
       if (req.community.toString() === "public") reply(response(req, "Fake agent net-snmp 5.9.3"));
     });
-    const [r, ms] = await timed(snmpProbe(HOST, a.port, { timeoutMs: 800 }));
+    // A grace past the time-out: the unanswered requests get all of it (see the early return below).
+    const [r, ms] = await timed(snmpProbe(HOST, a.port, { timeoutMs: 800, graceMs: 5000 }));
     expect(r.state).toBe("answered");
     expect(r.answers.map((x) => `${x.community}/${x.version}`).sort()).toEqual([
       "public/v1",
@@ -261,6 +262,38 @@ describe("SNMP probe against fake agents", () => {
     for (const q of a.requests)
       expect(q.pdu.varbinds.map((v) => v.oid)).toEqual([SYS_DESCR, SYS_NAME]);
     expect(a.requests).toHaveLength(6);
+  });
+
+  it("once a community answered, gives the others a short grace, not the whole time-out", async () => {
+    // An agent that knows "public" and ignores "private", like most: nothing more will come.
+    const a = await agent((req, _raw, reply) => {
+      if (req.community.toString() === "public") reply(response(req, "public only"));
+    });
+    const [r, ms] = await timed(snmpProbe(HOST, a.port, { timeoutMs: 3000, graceMs: 250 }));
+    expect(r.state).toBe("answered");
+    expect(r.answers.map((x) => `${x.community}/${x.version}`).sort()).toEqual([
+      "public/v1",
+      "public/v2c",
+    ]);
+    // Returned after the grace: long before the retransmission at 1500 ms, so each request went
+    // out once, and "private" stays simply unanswered.
+    expect(ms).toBeGreaterThanOrEqual(240);
+    expect(ms).toBeLessThan(1200);
+    expect(r.tried.map((t) => t.sent)).toEqual([1, 1, 1, 1]);
+    expect(a.requests).toHaveLength(4);
+  });
+
+  it("without any answer keeps waiting: the grace starts with the first answer only", async () => {
+    // "private" answers late, after the retransmission: the probe must still be listening.
+    const a = await agent((req, _raw, reply) => {
+      if (req.community.toString() === "private")
+        setTimeout(() => reply(response(req, "slow private")), 500);
+    });
+    const [r, ms] = await timed(snmpProbe(HOST, a.port, { timeoutMs: 800, graceMs: 100 }));
+    expect(r.state).toBe("answered");
+    expect(r.answers.map((x) => x.community)).toEqual(["private", "private"]);
+    expect(ms).toBeGreaterThanOrEqual(490);
+    expect(ms).toBeLessThan(1300);
   });
 
   it("ends as soon as every request is answered", async () => {

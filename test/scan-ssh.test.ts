@@ -6,7 +6,6 @@
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -16,9 +15,10 @@ import { ALL_RULES } from "../src/rules/index.js";
 import { scanTargets } from "../src/scan/index.js";
 import { sshProbe } from "../src/scan/probes/ssh.js";
 import { runCli } from "./support/cli.js";
+import { closedPort, LOOPBACK } from "./support/fake-server.js";
 
 const SSHD = "/usr/sbin/sshd";
-const HOST = "127.0.0.1";
+const HOST = LOOPBACK;
 
 function skipReason(): string | undefined {
   if (process.platform !== "linux") return "not Linux";
@@ -35,14 +35,6 @@ function skipReason(): string | undefined {
 const skip = skipReason();
 if (skip) process.stderr.write(`\n[bulwark] SKIPPED scan against a real sshd: ${skip}\n`);
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 interface Sshd {
   port: number;
   proc: ChildProcess;
@@ -52,7 +44,7 @@ const dir = skip ? "" : mkdtempSync(join(tmpdir(), "bulwark-sshd-"));
 const daemons: Sshd[] = [];
 
 async function startSshd(name: string, password: boolean): Promise<Sshd> {
-  const port = await freePort();
+  const port = await closedPort();
   const key = join(dir, `${name}_ed25519`);
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key], { stdio: "ignore" });
   const cfg = join(dir, `${name}.conf`);

@@ -5,35 +5,30 @@
  * option and text floods). The probe only ever refuses options: the servers check every byte it
  * sends. Then end to end: scanTargets and telnet-disabled.
  */
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { settingsFrom } from "../src/engine/profile.js";
 import { runRules } from "../src/engine/run.js";
 import { ALL_RULES } from "../src/rules/index.js";
 import { scanTargets } from "../src/scan/index.js";
 import { bannerSoftware, telnetProbe } from "../src/scan/probes/telnet.js";
+import { FakeServers, LOOPBACK } from "./support/fake-server.js";
 
-const HOST = "127.0.0.1";
+const HOST = LOOPBACK;
 const IAC = 255;
 const [WILL, WONT, DO, DONT, SB, SE] = [251, 252, 253, 254, 250, 240];
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
+const fake = new FakeServers();
 
 /** A server; `received` collects every byte any client sent it. */
 async function telnetServer(
   onConn: (s: Socket) => void,
 ): Promise<{ port: number; received: number[] }> {
   const received: number[] = [];
-  const srv = createServer((s) => {
-    sockets.add(s);
-    s.on("error", () => {});
-    s.on("close", () => sockets.delete(s));
+  const port = await fake.tcp((s) => {
     s.on("data", (d) => received.push(...d));
     onConn(s);
   });
-  servers.push(srv);
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  return { port: (srv.address() as { port: number }).port, received };
+  return { port, received };
 }
 
 /** Every byte the probe sent is part of an option refusal (IAC WONT x / IAC DONT x). */
@@ -78,10 +73,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-});
+afterAll(() => fake.closeAll());
 
 describe("telnet probe against servers written here", () => {
   it("refuses every option, reads to the login prompt, and names the system", async () => {

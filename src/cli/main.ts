@@ -2,41 +2,20 @@
  * The `bulwark` command. Exit status: 0 no failure at or above --fail-on; 1 there is one;
  * 2 a usage error or an input that could not be read (the other targets are still audited).
  */
-import { writeFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { auditLogs } from "../audit/audit-logs.js";
-import { auditTarget } from "../audit/audit-target.js";
-import { coverage } from "../catalogue/coverage.js";
-import { type LiveCheck, liveCheck } from "../crosscheck/live.js";
 import { VERSION } from "../data-files.js";
-import { loadPolicy, PROFILES, settingsFrom } from "../engine/profile.js";
-import { runRules, type TargetReport } from "../engine/run.js";
-import { colorsFor } from "../report/colors.js";
-import { toJson } from "../report/json.js";
-import { toSarif } from "../report/sarif.js";
-import { toText } from "../report/text.js";
-import { ALL_RULES } from "../rules/index.js";
-import { SEVERITIES, type Severity } from "../rules/types.js";
+import { PROFILES } from "../engine/profile.js";
+import { SEVERITIES } from "../rules/types.js";
 import { InputError } from "../sources/input-error.js";
-import { guidelinesText } from "./guidelines-text.js";
-import { type RegexCommandOptions, runRegexCommand } from "./regex-command.js";
-import { runScanCommand, type ScanCommandOptions } from "./scan-command.js";
-import { runWatchCommand, type WatchCommandOptions } from "./watch-command.js";
+import type { AuditCommandOptions } from "./audit-command.js";
+import { EXIT } from "./exit.js";
+import type { RegexCommandOptions } from "./regex-command.js";
+import type { ScanCommandOptions } from "./scan-command.js";
+import type { WatchCommandOptions } from "./watch-command.js";
 
-export const EXIT = { ok: 0, findings: 1, error: 2 } as const;
-
-function failsAt(reports: TargetReport[], failOn: Severity | "none"): boolean {
-  if (failOn === "none") return false;
-  const min = SEVERITIES.indexOf(failOn);
-  return reports.some((r) =>
-    r.results.some((x) => x.status === "fail" && SEVERITIES.indexOf(x.severity) >= min),
-  );
-}
-
-function emit(text: string, output: string | undefined): void {
-  if (output) writeFileSync(output, text);
-  else process.stdout.write(text);
-}
+// Each command's implementation is imported when that command runs, not before: `bulwark scan`
+// starts without the watch engine, SQLite, the configuration extractors or the catalogue.
+export { EXIT } from "./exit.js";
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = EXIT.ok;
@@ -88,95 +67,10 @@ export async function main(argv: string[]): Promise<number> {
       "also judge these logs (auth.log, Asterisk's, fail2ban.log, a router's logread output...) for the one PATH, or alone",
     )
     .option("--timezone <tz>", "time zone of log timestamps without one (default: the machine's)")
-    .action(
-      async (
-        paths: string[],
-        opts: {
-          format: string;
-          failOn: Severity | "none";
-          profile?: string;
-          policy?: string;
-          output?: string;
-          verbose?: boolean;
-          host?: string;
-          vantage: "local" | "internet";
-          timeout: string;
-          logs?: string[];
-          timezone?: string;
-        },
-      ) => {
-        const logs = opts.logs ?? [];
-        if (paths.length === 0 && logs.length === 0) {
-          process.stderr.write("bulwark: audit needs a PATH, or --logs FILE...\n");
-          exitCode = EXIT.error;
-          return;
-        }
-        if (logs.length > 0 && paths.length > 1) {
-          process.stderr.write(
-            "bulwark: --logs belong to one device: give at most one PATH with them\n",
-          );
-          exitCode = EXIT.error;
-          return;
-        }
-        const now = new Date();
-        const logInputs = { files: logs, timezone: opts.timezone, now: () => now.getTime() };
-        const settings = settingsFrom(opts.policy ? loadPolicy(opts.policy) : {}, opts.profile);
-        const reports: TargetReport[] = [];
-        let live: LiveCheck | undefined;
-        if (opts.host) {
-          const timeoutMs = Number(opts.timeout);
-          if (paths.length !== 1 || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-            process.stderr.write(
-              "bulwark: --host cross-checks one configuration: give exactly one PATH (and a positive --timeout)\n",
-            );
-            exitCode = EXIT.error;
-            return;
-          }
-          live = liveCheck(opts.host, { vantage: opts.vantage, timeoutMs });
-        }
-        const showProgress = paths.length > 1 && process.stderr.isTTY;
-        for (const [i, p] of paths.entries()) {
-          if (showProgress)
-            process.stderr.write(`\rauditing ${i + 1}/${paths.length}: ${p.slice(-50).padEnd(50)}`);
-          const report = await auditTarget(p, settings, ALL_RULES, now, live?.enrich, {
-            logs: logInputs,
-          });
-          if (report.error)
-            process.stderr.write(`${showProgress ? "\n" : ""}bulwark: ${report.error}\n`);
-          reports.push(report);
-        }
-        if (paths.length === 0) {
-          const report = await auditLogs(logInputs, settings, ALL_RULES, now);
-          if (report.error) process.stderr.write(`bulwark: ${report.error}\n`);
-          reports.push(report);
-        }
-        // The live device's own report follows its configuration's: what the probes saw of it.
-        const scanned = live?.scan();
-        if (scanned) {
-          const report = runRules(scanned.facts, ALL_RULES, settings);
-          reports.push({ ...report, target: `${opts.host} (live)` });
-        }
-        if (showProgress) process.stderr.write("\n");
-        const text =
-          opts.format === "json"
-            ? toJson(reports, opts.failOn)
-            : opts.format === "sarif"
-              ? toSarif(reports)
-              : toText(reports, {
-                  verbose: opts.verbose,
-                  colors: colorsFor(process.stdout, opts.output !== undefined),
-                });
-        emit(text, opts.output);
-        const inputError = reports.some(
-          (r) => r.error || r.diagnostics.some((d) => d.severity === "error"),
-        );
-        exitCode = inputError
-          ? EXIT.error
-          : failsAt(reports, opts.failOn)
-            ? EXIT.findings
-            : EXIT.ok;
-      },
-    );
+    .action(async (paths: string[], opts: AuditCommandOptions) => {
+      const { runAuditCommand } = await import("./audit-command.js");
+      exitCode = await runAuditCommand(paths, opts);
+    });
 
   program
     .command("scan")
@@ -202,6 +96,10 @@ export async function main(argv: string[]): Promise<number> {
       "--try-default-credentials",
       "also try a few factory-default passwords (at most 3 per login) on the SSH, telnet and web logins found",
     )
+    .option(
+      "--sip-invite",
+      "also send an INVITE without credentials to a random extension on the SIP ports found, to see whether anonymous calls are accepted: it may ring a phone, and is cancelled at once",
+    )
     .addOption(
       new Option(
         "--vantage <where>",
@@ -217,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .option("-v, --verbose", "show evidence for passing checks too")
     .action(async (targets: string[], opts: ScanCommandOptions) => {
+      const { runScanCommand } = await import("./scan-command.js");
       exitCode = await runScanCommand(targets, opts);
     });
 
@@ -228,7 +127,11 @@ export async function main(argv: string[]): Promise<number> {
         .choices(["text", "json"])
         .default("text"),
     )
-    .action((opts: { format: string }) => {
+    .action(async (opts: { format: string }) => {
+      const [{ coverage }, { guidelinesText }] = await Promise.all([
+        import("../catalogue/coverage.js"),
+        import("./guidelines-text.js"),
+      ]);
       const cov = coverage();
       if (opts.format === "json") process.stdout.write(`${JSON.stringify(cov, null, 2)}\n`);
       else process.stdout.write(guidelinesText(cov));
@@ -262,6 +165,7 @@ export async function main(argv: string[]): Promise<number> {
         .default("text"),
     )
     .action(async (log: string, filter: string, opts: RegexCommandOptions) => {
+      const { runRegexCommand } = await import("./regex-command.js");
       exitCode = await runRegexCommand(log, filter, opts);
     });
 
@@ -298,6 +202,7 @@ export async function main(argv: string[]): Promise<number> {
         .default("text"),
     )
     .action(async (opts: WatchCommandOptions) => {
+      const { runWatchCommand } = await import("./watch-command.js");
       exitCode = await runWatchCommand(opts);
     });
 
@@ -309,7 +214,8 @@ export async function main(argv: string[]): Promise<number> {
         .choices(["text", "json"])
         .default("text"),
     )
-    .action((opts: { format: string }) => {
+    .action(async (opts: { format: string }) => {
+      const { ALL_RULES } = await import("../rules/index.js");
       const metas = ALL_RULES.map((r) => r.meta);
       if (opts.format === "json") process.stdout.write(`${JSON.stringify(metas, null, 2)}\n`);
       else

@@ -39,6 +39,7 @@ export interface ScanCommandOptions {
   failOn: Severity | "none";
   verbose?: boolean;
   tryDefaultCredentials?: boolean;
+  sipInvite?: boolean;
 }
 
 function positive(text: string | undefined, name: string, fallback: number): number {
@@ -152,6 +153,7 @@ export async function runScanCommand(specs: string[], opts: ScanCommandOptions):
     limiter,
     vantage: opts.vantage,
     tryDefaultCredentials: opts.tryDefaultCredentials === true,
+    sipInvite: opts.sipInvite === true,
   });
   if (tty) process.stderr.write("\n");
   const settings = settingsFrom({});

@@ -6,6 +6,7 @@
  * with secrets masked). No password, hash or challenge response is kept: for a failure only the
  * address, the time and how many user names were tried.
  */
+import type { AccessEvent } from "../watch/types.js";
 import type { Origin } from "./value.js";
 
 /** The service a failure or a login was against. */
@@ -101,14 +102,7 @@ export interface BanSeen {
 
 /** An access event as the watcher's detectors report it, dated by its line. */
 export interface ObservedEvent {
-  kind:
-    | "login-success"
-    | "config-change"
-    | "link-down"
-    | "link-up"
-    | "sim-switch"
-    | "reboot"
-    | "other";
+  kind: AccessEvent["kind"];
   detail: string;
   /** From the line's own stamp; undefined when the line had none. */
   time?: string;

@@ -55,6 +55,18 @@ export interface SipPolicy {
   alwaysAuthReject: Fact<boolean>;
   /** A pjsip `anonymous` endpoint accepts calls from unidentified sources. */
   anonymousEndpoint: Fact<boolean>;
+  /**
+   * Seen by a scan only (configuration audits leave it out): a REGISTER without credentials for a
+   * random user was accepted (true), or challenged or refused on every port that answered (false).
+   */
+  registerWithoutAuth?: Fact<boolean>;
+  /**
+   * Seen by a scan only, with its opt-in INVITE probe (`bulwark scan --sip-invite`): an INVITE
+   * without credentials to a random extension was answered or routed (true), or challenged or
+   * refused on every port it was sent to (false); unknown with the reason when it was not sent or
+   * got no clear answer.
+   */
+  inviteWithoutAuth?: Fact<boolean>;
 }
 
 export interface SipFacts {

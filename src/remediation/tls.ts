@@ -5,7 +5,7 @@
  * offered only to releases that understand it.
  */
 import type { SoftwareSeen } from "../facts/model.js";
-import type { Fix } from "../rules/types.js";
+import type { Fix, FixLanguage } from "../rules/types.js";
 import { uciLines } from "./uci.js";
 
 /** Forward-secret AEAD suites for TLS 1.2 (Mozilla's "intermediate" list without DHE). */
@@ -48,6 +48,11 @@ const MOSQUITTO_RELOAD =
 const UHTTPD_NOTE =
   "uhttpd (OpenWrt/RutOS) has no option for TLS versions or cipher suites: its TLS library (ustream-ssl on mbedTLS, wolfSSL or OpenSSL) decides. Update the firmware to a release whose library refuses them, and until then reach the web interface only through a VPN.";
 
+/** A fix given as lines in the server's own configuration language. */
+function linesFix(summary: string, language: FixLanguage, lines: string[]): Fix {
+  return { summary, commands: { language, lines } };
+}
+
 function product(sw: SoftwareSeen | undefined, kind: TlsServiceKind): string | undefined {
   if (!sw) return undefined;
   // FreePBX runs Asterisk: its SIP over TLS is Asterisk's pjsip.
@@ -61,65 +66,53 @@ export function tlsVersionsFix(sw: SoftwareSeen | undefined, kind: TlsServiceKin
     case "nginx": {
       // TLSv1.3 in ssl_protocols needs nginx 1.13.0; an older nginx rejects the word.
       const protocols = atLeast(sw?.version, [1, 13]) ? "TLSv1.2 TLSv1.3" : "TLSv1.2";
-      return {
-        summary: "Accept TLS 1.2 and later only, in every server block that listens with ssl:",
-        commands: {
-          language: "nginx",
-          lines: [
-            "# /etc/nginx/nginx.conf (http { }) and each server { } with 'listen ... ssl':",
-            `ssl_protocols ${protocols};`,
-            NGINX_RELOAD,
-          ],
-        },
-      };
+      return linesFix(
+        "Accept TLS 1.2 and later only, in every server block that listens with ssl:",
+        "nginx",
+        [
+          "# /etc/nginx/nginx.conf (http { }) and each server { } with 'listen ... ssl':",
+          `ssl_protocols ${protocols};`,
+          NGINX_RELOAD,
+        ],
+      );
     }
     case "apache": {
       // The TLSv1.3 keyword arrived in Apache 2.4.36.
       const protocols = atLeast(sw?.version, [2, 4, 36])
         ? "-all +TLSv1.2 +TLSv1.3"
         : "-all +TLSv1.2";
-      return {
-        summary: "Accept TLS 1.2 and later only (mod_ssl, in ssl.conf or each SSL virtual host):",
-        commands: { language: "apache", lines: [`SSLProtocol ${protocols}`, APACHE_RELOAD] },
-      };
+      return linesFix(
+        "Accept TLS 1.2 and later only (mod_ssl, in ssl.conf or each SSL virtual host):",
+        "apache",
+        [`SSLProtocol ${protocols}`, APACHE_RELOAD],
+      );
     }
     case "lighttpd":
-      return {
-        summary:
-          "Accept TLS 1.2 and later only (lighttpd 1.4.48 or later; older releases: update lighttpd):",
-        commands: {
-          language: "lighttpd",
-          lines: [
-            '# /etc/lighttpd/lighttpd.conf, or the file that sets ssl.engine = "enable":',
-            'ssl.openssl.ssl-conf-cmd = ("MinProtocol" => "TLSv1.2")',
-            LIGHTTPD_RELOAD,
-          ],
-        },
-      };
+      return linesFix(
+        "Accept TLS 1.2 and later only (lighttpd 1.4.48 or later; older releases: update lighttpd):",
+        "lighttpd",
+        [
+          '# /etc/lighttpd/lighttpd.conf, or the file that sets ssl.engine = "enable":',
+          'ssl.openssl.ssl-conf-cmd = ("MinProtocol" => "TLSv1.2")',
+          LIGHTTPD_RELOAD,
+        ],
+      );
     case "mosquitto":
-      return {
-        summary: "Accept TLS 1.2 and later only on the TLS listener:",
-        commands: {
-          language: "mosquitto",
-          lines: [
-            "# mosquitto.conf, in the 'listener 8883' block (or /etc/config/mosquitto on OpenWrt/RutOS):",
-            "tls_version tlsv1.2",
-            MOSQUITTO_RELOAD,
-          ],
-        },
-      };
+      return linesFix("Accept TLS 1.2 and later only on the TLS listener:", "mosquitto", [
+        "# mosquitto.conf, in the 'listener 8883' block (or /etc/config/mosquitto on OpenWrt/RutOS):",
+        "tls_version tlsv1.2",
+        MOSQUITTO_RELOAD,
+      ]);
     case "asterisk":
-      return {
-        summary: "Make the pjsip TLS transport speak TLS 1.2 (method), then reload pjsip:",
-        commands: {
-          language: "asterisk",
-          lines: [
-            "; /etc/asterisk/pjsip.conf, the transport with protocol = tls:",
-            "method = tlsv1_2",
-            "; then: asterisk -rx 'module reload res_pjsip.so' (a changed TLS transport may need a restart)",
-          ],
-        },
-      };
+      return linesFix(
+        "Make the pjsip TLS transport speak TLS 1.2 (method), then reload pjsip:",
+        "asterisk",
+        [
+          "; /etc/asterisk/pjsip.conf, the transport with protocol = tls:",
+          "method = tlsv1_2",
+          "; then: asterisk -rx 'module reload res_pjsip.so' (a changed TLS transport may need a restart)",
+        ],
+      );
     case "uhttpd":
       return { summary: UHTTPD_NOTE };
     default:
@@ -135,54 +128,40 @@ export function tlsCiphersFix(sw: SoftwareSeen | undefined, kind: TlsServiceKind
   const list = MODERN_CIPHERS.join(":");
   switch (product(sw, kind)) {
     case "nginx":
-      return {
-        summary: "Offer only forward-secret AEAD suites:",
-        commands: {
-          language: "nginx",
-          lines: [
-            "# /etc/nginx/nginx.conf (http { }) and each server { } with 'listen ... ssl':",
-            `ssl_ciphers ${list};`,
-            "ssl_prefer_server_ciphers off;",
-            NGINX_RELOAD,
-          ],
-        },
-      };
+      return linesFix("Offer only forward-secret AEAD suites:", "nginx", [
+        "# /etc/nginx/nginx.conf (http { }) and each server { } with 'listen ... ssl':",
+        `ssl_ciphers ${list};`,
+        "ssl_prefer_server_ciphers off;",
+        NGINX_RELOAD,
+      ]);
     case "apache":
-      return {
-        summary: "Offer only forward-secret AEAD suites (mod_ssl):",
-        commands: {
-          language: "apache",
-          lines: [`SSLCipherSuite ${list}`, "SSLHonorCipherOrder off", APACHE_RELOAD],
-        },
-      };
+      return linesFix("Offer only forward-secret AEAD suites (mod_ssl):", "apache", [
+        `SSLCipherSuite ${list}`,
+        "SSLHonorCipherOrder off",
+        APACHE_RELOAD,
+      ]);
     case "lighttpd":
-      return {
-        summary: "Offer only forward-secret AEAD suites (lighttpd 1.4.48 or later):",
-        commands: {
-          language: "lighttpd",
-          lines: [`ssl.openssl.ssl-conf-cmd += ("CipherString" => "${list}")`, LIGHTTPD_RELOAD],
-        },
-      };
+      return linesFix(
+        "Offer only forward-secret AEAD suites (lighttpd 1.4.48 or later):",
+        "lighttpd",
+        [`ssl.openssl.ssl-conf-cmd += ("CipherString" => "${list}")`, LIGHTTPD_RELOAD],
+      );
     case "mosquitto":
-      return {
-        summary: "Offer only forward-secret AEAD suites on the TLS listener:",
-        commands: {
-          language: "mosquitto",
-          lines: ["# in the 'listener 8883' block:", `ciphers ${list}`, MOSQUITTO_RELOAD],
-        },
-      };
+      return linesFix("Offer only forward-secret AEAD suites on the TLS listener:", "mosquitto", [
+        "# in the 'listener 8883' block:",
+        `ciphers ${list}`,
+        MOSQUITTO_RELOAD,
+      ]);
     case "asterisk":
-      return {
-        summary: "Offer only forward-secret AEAD suites on the pjsip TLS transport:",
-        commands: {
-          language: "asterisk",
-          lines: [
-            "; /etc/asterisk/pjsip.conf, the transport with protocol = tls:",
-            `cipher = ${MODERN_CIPHERS.join(",")}`,
-            "; then: asterisk -rx 'module reload res_pjsip.so'",
-          ],
-        },
-      };
+      return linesFix(
+        "Offer only forward-secret AEAD suites on the pjsip TLS transport:",
+        "asterisk",
+        [
+          "; /etc/asterisk/pjsip.conf, the transport with protocol = tls:",
+          `cipher = ${MODERN_CIPHERS.join(",")}`,
+          "; then: asterisk -rx 'module reload res_pjsip.so'",
+        ],
+      );
     case "uhttpd":
       return { summary: UHTTPD_NOTE };
     default:
@@ -224,48 +203,35 @@ export function tlsCertificateFix(
         : ["/etc/init.d/uhttpd restart"];
       // Remove the old pair before the restart (the last line) so uhttpd generates a new one.
       lines.splice(lines.length - 1, 0, "rm -f /etc/uhttpd.crt /etc/uhttpd.key");
-      return {
-        summary: `${own}Let uhttpd generate a fresh self-signed certificate${newKey} as below, or upload your own (System > Administration > Certificates on RutOS; uhttpd.main.cert and key on OpenWrt):`,
-        commands: { language: "uci", lines },
-      };
+      return linesFix(
+        `${own}Let uhttpd generate a fresh self-signed certificate${newKey} as below, or upload your own (System > Administration > Certificates on RutOS; uhttpd.main.cert and key on OpenWrt):`,
+        "uci",
+        lines,
+      );
     }
     case "nginx":
-      return {
-        summary: `${own}Install a valid certificate${newKey} and its chain:`,
-        commands: {
-          language: "nginx",
-          lines: [
-            "# in each server { } with 'listen ... ssl' (paths are placeholders for your files):",
-            "ssl_certificate     /etc/ssl/certs/<host>-fullchain.pem;",
-            "ssl_certificate_key /etc/ssl/private/<host>.key;",
-            NGINX_RELOAD,
-          ],
-        },
-      };
+      return linesFix(`${own}Install a valid certificate${newKey} and its chain:`, "nginx", [
+        "# in each server { } with 'listen ... ssl' (paths are placeholders for your files):",
+        "ssl_certificate     /etc/ssl/certs/<host>-fullchain.pem;",
+        "ssl_certificate_key /etc/ssl/private/<host>.key;",
+        NGINX_RELOAD,
+      ]);
     case "apache":
-      return {
-        summary: `${own}Install a valid certificate${newKey} and its chain:`,
-        commands: {
-          language: "apache",
-          lines: [
-            "SSLCertificateFile    /etc/ssl/certs/<host>-fullchain.pem",
-            "SSLCertificateKeyFile /etc/ssl/private/<host>.key",
-            APACHE_RELOAD,
-          ],
-        },
-      };
+      return linesFix(`${own}Install a valid certificate${newKey} and its chain:`, "apache", [
+        "SSLCertificateFile    /etc/ssl/certs/<host>-fullchain.pem",
+        "SSLCertificateKeyFile /etc/ssl/private/<host>.key",
+        APACHE_RELOAD,
+      ]);
     case "mosquitto":
-      return {
-        summary: `${own}Install a valid certificate${newKey} on the TLS listener:`,
-        commands: {
-          language: "mosquitto",
-          lines: [
-            "certfile /etc/mosquitto/certs/<host>.crt",
-            "keyfile  /etc/mosquitto/certs/<host>.key",
-            MOSQUITTO_RELOAD,
-          ],
-        },
-      };
+      return linesFix(
+        `${own}Install a valid certificate${newKey} on the TLS listener:`,
+        "mosquitto",
+        [
+          "certfile /etc/mosquitto/certs/<host>.crt",
+          "keyfile  /etc/mosquitto/certs/<host>.key",
+          MOSQUITTO_RELOAD,
+        ],
+      );
     default:
       return {
         summary: `${own}Install a valid certificate${newKey} in the service's TLS or HTTPS settings (on a router or intercom: its certificate page in the web interface), with the intermediate certificates, and renew it before it expires.`,

@@ -3,9 +3,17 @@
  * configuration stated, what the scan covered (a silent port versus one never probed), fixes that
  * make sense without a configuration file to cite, and builders for probe-origin cases.
  */
-import type { ConfigRef, Facts, PortRange, ScanCoverage, Service } from "../facts/model.js";
-import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
-import { pass, undecided } from "./outcome.js";
+import type {
+  ConfigRef,
+  Facts,
+  PortRange,
+  ScanCoverage,
+  Service,
+  SoftwareSeen,
+} from "../facts/model.js";
+import { bindUnseen, wanAsScanned } from "../facts/scanned.js";
+import { type Fact, known, type ProbeOrigin } from "../facts/value.js";
+import { notApplicable, pass, undecided } from "./outcome.js";
 import type { Finding, Fix } from "./types.js";
 
 /** Any of these facts was observed by a probe (not read from a configuration). */
@@ -56,6 +64,16 @@ export function answeredOn(s: Service): string {
   return s.ports.value
     .map((p) => `${p.from}${p.to !== p.from ? `-${p.to}` : ""}/${p.transport}`)
     .join(", ");
+}
+
+/**
+ * Nothing of a kind to judge: none answered the scan (citing what it probed), or, without a scan,
+ * `whyScan` says why only one can decide.
+ */
+export function noneAnswered(facts: Facts, service: string, whyScan: string): Finding {
+  return scanOf(facts)
+    ? notApplicable(`no ${service} answered the scan`, scanEvidence(facts))
+    : notApplicable(whyScan);
 }
 
 /**
@@ -185,21 +203,31 @@ export function scannedService(
     admin: true,
     enabled: known(true, seen),
     ports: known(ports, seen),
-    bind: unknown("a scan sees that the service answers, not which interfaces it listens on", seen),
+    bind: bindUnseen(seen),
     tls: known(false, seen),
     auth: {},
-    wan:
-      vantage === "internet"
-        ? known(
-            {
-              reachable: true,
-              sources: [],
-              ports,
-              via: ["answered the scanner from the internet"],
-            },
-            seen,
-          )
-        : unknown("scanned from inside the network", seen),
+    wan: wanAsScanned(vantage, ports, seen),
     ...rest,
   };
+}
+
+/**
+ * The facts of a scan that found `s` answering on its TCP port and probed nothing else: what most
+ * probe-origin cases start from.
+ */
+export function asScannedWith(f: Facts, s: Service, vantage: "internet" | "local" = "local"): void {
+  const port = s.ports.known ? s.ports.value[0]?.from : undefined;
+  if (port === undefined) throw new Error(`${s.label}: a scanned service answers on a known port`);
+  asScanned(f, [[port, "open"]], vantage);
+  f.services.push(s);
+}
+
+/** The software an SSH identification names ("SSH-2.0-OpenSSH_9.2p1 ..."), as the probe saw it. */
+export function sshIdentSoftware(port: number, ident: string): Fact<SoftwareSeen> | undefined {
+  const m = /-(OpenSSH|dropbear)_(\S+)/.exec(ident);
+  if (!m?.[1]) return undefined;
+  return known(
+    { product: m[1].toLowerCase(), ...(m[2] ? { version: m[2] } : {}), raw: ident },
+    probeAt(port, ident, "ssh-ident"),
+  );
 }

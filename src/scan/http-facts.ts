@@ -6,6 +6,7 @@
  */
 import type { Facts, HttpPosture, SoftwareSeen } from "../facts/model.js";
 import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
+import { portOrigin } from "./port-origin.js";
 import { type HttpAnswer, type HttpResult, nextHop } from "./probes/http.js";
 import { serviceOnPort, setKind } from "./service-on-port.js";
 import { softwareFrom } from "./software.js";
@@ -74,15 +75,7 @@ export function fillHttpFacts(f: Facts, results: HttpResult[], address: string):
     if (r.state !== "http" || !first) continue;
     const svc = serviceOnPort(f, r.port);
     if (!svc) continue;
-    const at: ProbeOrigin = {
-      kind: "probe",
-      probe: "http-get",
-      address,
-      port: r.port,
-      transport: "tcp",
-      time: r.time,
-      excerpt: httpExcerpt(r),
-    };
+    const at = portOrigin("http-get", address, r.port, r.time, httpExcerpt(r));
     const scheme = r.tls ? "HTTPS" : "HTTP";
     // A port nothing named (or only "a TLS service") turned out to serve the web.
     if (svc.kind === "other") setKind(svc, r.tls ? "https" : "http", r.port);

@@ -26,7 +26,7 @@ import { type MqttResult, mqttProbe } from "./probes/mqtt.js";
 import { type RtspResult, rtspProbe } from "./probes/rtsp.js";
 import { type SnmpResult, snmpProbe } from "./probes/snmp.js";
 import { type SshResult, sshProbe } from "./probes/ssh.js";
-import { printable, type TcpResult, tcpProbe } from "./probes/tcp.js";
+import { type OpenConnection, printable, type TcpResult, tcpProbe } from "./probes/tcp.js";
 import { type TelnetResult, telnetProbe } from "./probes/telnet.js";
 import { type TlsResult, tlsProbe } from "./probes/tls.js";
 import { fillRtspFacts } from "./rtsp-facts.js";
@@ -168,13 +168,13 @@ const OTHER_TLS_PORTS = new Set([465, 636, 993, 995, 5061, 8883]);
  * A port worth a `GET /`: a web port, one that greeted in HTTP, or a silent port nothing else
  * claims (a web server waits for the request; TLS ones serve HTTPS unless the port says otherwise).
  */
-function isWebCandidate(t: TcpResult, onTls: boolean): boolean {
-  if (WEB_PORTS.has(t.port)) return true;
-  if (OTHER_TLS_PORTS.has(t.port)) return false;
-  if (t.banner) return t.banner.subarray(0, 5).toString("latin1") === "HTTP/";
-  const byPort = PORT_KINDS[t.port];
+function isWebCandidate(port: number, banner: Buffer | undefined, onTls: boolean): boolean {
+  if (WEB_PORTS.has(port)) return true;
+  if (OTHER_TLS_PORTS.has(port)) return false;
+  if (banner) return banner.subarray(0, 5).toString("latin1") === "HTTP/";
+  const byPort = PORT_KINDS[port];
   if (byPort) return byPort.kind === "http" || byPort.kind === "https";
-  return onTls || t.port > 1024;
+  return onTls || port > 1024;
 }
 
 /** Device class from the ports that answered, when the user did not say. */
@@ -246,83 +246,270 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
     return scan;
   }
   scan.address = address;
-  const isSip = (p: number) => p === 5060 || p === 5061 || (opts.sipPorts ?? []).includes(p);
-  const rtspPorts = new Set([554, 8554, ...(opts.rtspPorts ?? [])]);
-  const mqttPorts = new Set([...MQTT_PORTS, ...(opts.mqttPorts ?? [])]);
+  const ctx: HostContext = {
+    target,
+    address,
+    limiter,
+    opts,
+    timeoutMs,
+    isSip: (p) => p === 5060 || p === 5061 || (opts.sipPorts ?? []).includes(p),
+    rtspPorts: new Set([554, 8554, ...(opts.rtspPorts ?? [])]),
+    mqttPorts: new Set([...MQTT_PORTS, ...(opts.mqttPorts ?? [])]),
+  };
   const isSnmp = (p: number) => SNMP_PORTS.includes(p) || (opts.snmpPorts ?? []).includes(p);
-  const sipUdp = ports.filter((p) => p.transport === "udp" && isSip(p.port)).map((p) => p.port);
-  const snmpUdp = ports.filter((p) => p.transport === "udp" && isSnmp(p.port)).map((p) => p.port);
-  scan.skipped = ports.filter((p) => p.transport === "udp" && !isSip(p.port) && !isSnmp(p.port));
+  const udp = ports.filter((p) => p.transport === "udp");
+  const sipUdp = udp.filter((p) => ctx.isSip(p.port)).map((p) => p.port);
+  const snmpUdp = udp.filter((p) => isSnmp(p.port)).map((p) => p.port);
+  scan.skipped = udp.filter((p) => !ctx.isSip(p.port) && !isSnmp(p.port));
   const tcpPorts = ports.filter((p) => p.transport === "tcp").map((p) => p.port);
   const sipUdpScans = sipUdp.map((port) => sipPort(address, port, "udp", limiter, opts));
   const snmpScans = snmpUdp.map((port) =>
     limiter.run(() => snmpProbe(address, port, { timeoutMs })),
   );
-  const tcpRuns = tcpPorts.map((port) =>
-    limiter.run(() => tcpProbe(address, port, { timeoutMs, bannerMs: Math.min(1500, timeoutMs) })),
+  // Each TCP port on its own: connect, banner, then its protocol probes as soon as it answered,
+  // not once every port is done.
+  const tcpScans = await Promise.all(tcpPorts.map((port) => scanTcpPort(ctx, port)));
+  mergeTcpScans(scan, tcpScans);
+  const sipScans = await Promise.all(sipUdpScans);
+  scan.sip = [...sipScans, ...tcpScans.map((p) => p.found.sip)].filter(
+    (s): s is SipPortScan => s !== undefined,
   );
-  // Second stage: the protocol probes, on what answered. Each port's probes start as soon as its
-  // own connection answered, not once every port is done (a silent web port waits out its banner).
-  const stage2 = tcpRuns.map((run) =>
-    run.then(async (t) => {
-      if (t.state !== "open") return;
-      const banner = t.banner?.toString("latin1") ?? "";
-      if (banner.startsWith("SSH-") || (t.port === 22 && !t.banner)) {
-        const s = await limiter.run(() => sshProbe(address, t.port, { timeoutMs: timeoutMs * 2 }));
-        if (s.state === "ssh") scan.ssh.push(s);
-      } else if (
-        TLS_PORTS.has(t.port) ||
-        (!t.banner && !PORT_KINDS[t.port] && t.port > 1024 && !rtspPorts.has(t.port))
-      ) {
-        const s = await limiter.run(() =>
-          tlsProbe(address, t.port, { timeoutMs: timeoutMs * 2, servername: target }),
-        );
-        if (s.state === "tls") scan.tls.push(s);
-      }
-      // Then what the port serves: the web, RTSP or telnet (each bounded by the time-out).
-      const onTls = scan.tls.some((x) => x.port === t.port);
-      if (rtspPorts.has(t.port)) {
-        const r = await limiter.run(() => rtspProbe(address, t.port, { timeoutMs, host: target }));
-        if (r.state === "rtsp") scan.rtsp.push(r);
-      } else if (mqttPorts.has(t.port)) {
-        // TLS where the handshake worked, and always tried on 8883 (plain MQTT is the fallback).
-        const tls = onTls || t.port === 8883;
-        const m = await limiter.run(() =>
-          mqttProbe(address, t.port, {
-            tls,
-            timeoutMs: tls ? timeoutMs * 2 : timeoutMs,
-            servername: target,
-          }),
-        );
-        scan.mqtt.push(m);
-      } else if (!isSip(t.port) && isWebCandidate(t, onTls)) {
-        const h = await limiter.run(() =>
-          httpProbe(address, t.port, { tls: onTls, timeoutMs, host: target }),
-        );
-        if (h.state === "http") scan.http.push(h);
-      } else if (t.banner?.[0] === 0xff || (t.port === 23 && !banner.startsWith("SSH-"))) {
-        scan.telnet.push(await limiter.run(() => telnetProbe(address, t.port, { timeoutMs })));
-      }
-    }),
-  );
-  scan.tcp = await Promise.all(tcpRuns);
-  const open = scan.tcp.filter((t) => t.state === "open");
-  await Promise.all(stage2);
-  for (const list of [scan.http, scan.rtsp, scan.telnet, scan.mqtt])
-    list.sort((a, b) => a.port - b.port);
-  scan.ssh.sort((a, b) => a.port - b.port);
-  scan.tls.sort((a, b) => a.port - b.port);
-  // SIP over TCP/TLS only where the port accepted a connection.
-  const sipStream = open
-    .filter((t) => isSip(t.port))
-    .map((t) => sipPort(address, t.port, t.port === 5061 ? "tls" : "tcp", limiter, opts, target));
-  const sipScans = await Promise.all([...sipUdpScans, ...sipStream]);
-  scan.sip = sipScans.filter((s): s is SipPortScan => s !== undefined);
   scan.snmp = await Promise.all(snmpScans);
   fillFacts(scan, opts.class, opts.vantage ?? "local");
   if (opts.tryDefaultCredentials)
     scan.credentials = await tryDefaultCredentials(scan, limiter, timeoutMs);
   return scan;
+}
+
+/** What scanning one host needs, shared by the probes of its ports. */
+interface HostContext {
+  target: string;
+  address: string;
+  limiter: Limiter;
+  opts: ScanOptions;
+  timeoutMs: number;
+  isSip: (port: number) => boolean;
+  rtspPorts: Set<number>;
+  mqttPorts: Set<number>;
+}
+
+/** What the protocol probes of one open TCP port found (only what answered in its protocol). */
+interface PortFindings {
+  ssh?: SshResult;
+  tls?: TlsResult;
+  rtsp?: RtspResult;
+  mqtt?: MqttResult;
+  http?: HttpResult;
+  telnet?: TelnetResult;
+  sip?: SipPortScan;
+}
+
+interface TcpPortScan {
+  tcp: TcpResult;
+  found: PortFindings;
+}
+
+/**
+ * How long a connected port may stay silent before the probes for a silent port start, while its
+ * banner wait goes on: most servers that greet do so within a few milliseconds.
+ */
+const SPECULATE_AFTER_MS = 150;
+
+/**
+ * One TCP port: connect and wait for a banner, then the probes that banner (or its absence) calls
+ * for. A port still silent after SPECULATE_AFTER_MS gets the silent port's probes at once; a banner
+ * that comes later overrules them (they are dropped and the right ones run), and once one of them
+ * had an answer to its request (TLS, HTTP, MQTT, RTSP, SIP: servers that speak only when spoken
+ * to) nothing will come unasked, so the banner wait ends there.
+ */
+async function scanTcpPort(ctx: HostContext, port: number): Promise<TcpPortScan> {
+  let speculation: Promise<PortFindings> | undefined;
+  let kept: OpenConnection | undefined;
+  const answered = new AbortController();
+  const tcp = await ctx.limiter.run(() =>
+    tcpProbe(ctx.address, port, {
+      timeoutMs: ctx.timeoutMs,
+      bannerMs: Math.min(1500, ctx.timeoutMs),
+      silentMs: SPECULATE_AFTER_MS,
+      onSilent: () => {
+        speculation = portProbes(ctx, port, undefined).then((found) => {
+          if (answeredWhenAsked(found)) answered.abort();
+          return found;
+        });
+      },
+      signal: answered.signal,
+      takeOver: (socket, received) => {
+        if (!continuesOnConnection(ctx, port, received)) return false;
+        kept = { socket, received };
+        return true;
+      },
+    }),
+  );
+  if (tcp.state !== "open") return { tcp, found: {} };
+  if (speculation && !tcp.banner) return { tcp, found: await speculation };
+  // A banner, or a connection that ended before it counted as silent: the probes that calls for.
+  // A speculation the banner overruled still finishes (no probe outlives the scan), unused.
+  const [, found] = await Promise.all([speculation, portProbes(ctx, port, tcp.banner, kept)]);
+  return { tcp, found };
+}
+
+/** The server answered a probe's request in its protocol: it waits to be spoken to. */
+function answeredWhenAsked(f: PortFindings): boolean {
+  return (
+    f.tls !== undefined ||
+    f.http !== undefined ||
+    f.rtsp !== undefined ||
+    f.mqtt?.state === "mqtt" ||
+    (f.sip !== undefined && answersSip(f.sip.options))
+  );
+}
+
+/** The first probe, on what answers: SSH (it greets so, or on 22 unannounced) or TLS. */
+function identifyingProbe(
+  ctx: HostContext,
+  port: number,
+  banner: Buffer | undefined,
+): "ssh" | "tls" | undefined {
+  if (banner?.subarray(0, 4).toString("latin1") === "SSH-" || (port === 22 && !banner))
+    return "ssh";
+  if (
+    TLS_PORTS.has(port) ||
+    (!banner && !PORT_KINDS[port] && port > 1024 && !ctx.rtspPorts.has(port))
+  )
+    return "tls";
+  return undefined;
+}
+
+/** Then what the port serves: RTSP, MQTT, the web or telnet (SIP ports have their own probes). */
+function servingProbe(
+  ctx: HostContext,
+  port: number,
+  banner: Buffer | undefined,
+  onTls: boolean,
+): "rtsp" | "mqtt" | "http" | "telnet" | undefined {
+  if (ctx.rtspPorts.has(port)) return "rtsp";
+  if (ctx.mqttPorts.has(port)) return "mqtt";
+  if (!ctx.isSip(port) && isWebCandidate(port, banner, onTls)) return "http";
+  if (banner?.[0] === 0xff) return "telnet";
+  if (port === 23 && banner?.subarray(0, 4).toString("latin1") !== "SSH-") return "telnet";
+  return undefined;
+}
+
+/**
+ * The telnet probe goes on on the banner's connection, which is kept open for it: a telnetd may
+ * serve one login at a time and hold a second connection for a second or more.
+ */
+function continuesOnConnection(ctx: HostContext, port: number, banner: Buffer): boolean {
+  return (
+    identifyingProbe(ctx, port, banner) === undefined &&
+    servingProbe(ctx, port, banner, false) === "telnet"
+  );
+}
+
+/** The protocol probes for an open port, given what it said first (nothing: `banner` undefined). */
+async function portProbes(
+  ctx: HostContext,
+  port: number,
+  banner: Buffer | undefined,
+  kept?: OpenConnection,
+): Promise<PortFindings> {
+  const identified = await runIdentifying(ctx, port, banner);
+  const served = await runServing(ctx, port, banner, identified.tls !== undefined, kept);
+  // SIP over TCP/TLS on a SIP port that accepted the connection.
+  const sip = ctx.isSip(port)
+    ? await sipPort(
+        ctx.address,
+        port,
+        port === 5061 ? "tls" : "tcp",
+        ctx.limiter,
+        ctx.opts,
+        ctx.target,
+      )
+    : undefined;
+  return { ...identified, ...served, ...(sip ? { sip } : {}) };
+}
+
+async function runIdentifying(
+  ctx: HostContext,
+  port: number,
+  banner: Buffer | undefined,
+): Promise<Pick<PortFindings, "ssh" | "tls">> {
+  switch (identifyingProbe(ctx, port, banner)) {
+    case "ssh": {
+      const s = await ctx.limiter.run(() =>
+        sshProbe(ctx.address, port, { timeoutMs: ctx.timeoutMs * 2 }),
+      );
+      return s.state === "ssh" ? { ssh: s } : {};
+    }
+    case "tls": {
+      const s = await ctx.limiter.run(() =>
+        tlsProbe(ctx.address, port, { timeoutMs: ctx.timeoutMs * 2, servername: ctx.target }),
+      );
+      return s.state === "tls" ? { tls: s } : {};
+    }
+    default:
+      return {};
+  }
+}
+
+async function runServing(
+  ctx: HostContext,
+  port: number,
+  banner: Buffer | undefined,
+  onTls: boolean,
+  kept: OpenConnection | undefined,
+): Promise<Pick<PortFindings, "telnet" | "rtsp" | "mqtt" | "http">> {
+  const serving = servingProbe(ctx, port, banner, onTls);
+  // A connection kept for the telnet probe is never left open.
+  if (serving !== "telnet") kept?.socket.destroy();
+  switch (serving) {
+    case "telnet": {
+      const connection = kept ? { connection: kept } : {};
+      return {
+        telnet: await ctx.limiter.run(() =>
+          telnetProbe(ctx.address, port, { timeoutMs: ctx.timeoutMs, ...connection }),
+        ),
+      };
+    }
+    case "rtsp": {
+      const r = await ctx.limiter.run(() =>
+        rtspProbe(ctx.address, port, { timeoutMs: ctx.timeoutMs, host: ctx.target }),
+      );
+      return r.state === "rtsp" ? { rtsp: r } : {};
+    }
+    case "mqtt": {
+      // TLS where the handshake worked, and always tried on 8883 (plain MQTT is the fallback).
+      const tls = onTls || port === 8883;
+      const timeoutMs = tls ? ctx.timeoutMs * 2 : ctx.timeoutMs;
+      return {
+        mqtt: await ctx.limiter.run(() =>
+          mqttProbe(ctx.address, port, { tls, timeoutMs, servername: ctx.target }),
+        ),
+      };
+    }
+    case "http": {
+      const h = await ctx.limiter.run(() =>
+        httpProbe(ctx.address, port, { tls: onTls, timeoutMs: ctx.timeoutMs, host: ctx.target }),
+      );
+      return h.state === "http" ? { http: h } : {};
+    }
+    default:
+      return {};
+  }
+}
+
+/** Every port's findings into the host's lists, each in port order. */
+function mergeTcpScans(scan: HostScan, ports: TcpPortScan[]): void {
+  scan.tcp = ports.map((p) => p.tcp);
+  const found = [...ports].sort((a, b) => a.tcp.port - b.tcp.port).map((p) => p.found);
+  const each = <T>(pick: (f: PortFindings) => T | undefined): T[] =>
+    found.map(pick).filter((x): x is T => x !== undefined);
+  scan.ssh = each((f) => f.ssh);
+  scan.tls = each((f) => f.tls);
+  scan.http = each((f) => f.http);
+  scan.rtsp = each((f) => f.rtsp);
+  scan.telnet = each((f) => f.telnet);
+  scan.mqtt = each((f) => f.mqtt);
 }
 
 /** SIP timers bounded by the scan's per-probe time-out. */

@@ -8,22 +8,13 @@
  */
 import type { Facts, MqttEndpoint } from "../facts/model.js";
 import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
+import { portOrigin } from "./port-origin.js";
 import { CONNACK_CODES, type MqttResult } from "./probes/mqtt.js";
 import type { TcpResult } from "./probes/tcp.js";
 import { serviceOnPort, setKind } from "./service-on-port.js";
 
 /** Ports probed as MQTT by default: 1883 in clear, 8883 over TLS. */
 export const MQTT_PORTS = [1883, 8883];
-
-function probeOrigin(
-  probe: string,
-  address: string,
-  port: number,
-  time: string,
-  excerpt: string,
-): ProbeOrigin {
-  return { kind: "probe", probe, address, port, transport: "tcp", time, excerpt };
-}
 
 /** One line saying what the CONNECT without credentials got. */
 export function describeMqtt(r: MqttResult): string {
@@ -78,7 +69,7 @@ export function fillMqttFacts(
   const endpoints: MqttEndpoint[] = [];
   const at: ProbeOrigin[] = [];
   for (const r of [...scans].sort((a, b) => a.port - b.port)) {
-    const o = probeOrigin("mqtt-connect", address, r.port, r.time, describeMqtt(r));
+    const o = portOrigin("mqtt-connect", address, r.port, r.time, describeMqtt(r));
     const svc = serviceOnPort(f, r.port);
     if (r.state === "closed") continue;
     if (r.state === "not-mqtt") {
@@ -124,7 +115,7 @@ export function fillMqttFacts(
     });
   }
   const tcpAt = probed.map((t) =>
-    probeOrigin("tcp-connect", address, t.port, t.time, `${t.port}/tcp ${t.state}`),
+    portOrigin("tcp-connect", address, t.port, t.time, `${t.port}/tcp ${t.state}`),
   );
   if (endpoints.length > 0) {
     f.mqtt = known(endpoints, ...at);

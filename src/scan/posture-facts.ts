@@ -12,22 +12,13 @@ import type {
   SshPosture,
   TlsPosture,
 } from "../facts/model.js";
-import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
+import { type Fact, known, unknown } from "../facts/value.js";
+import { portOrigin } from "./port-origin.js";
 import type { SshResult } from "./probes/ssh.js";
 import { parseIdent } from "./probes/ssh.js";
 import { printable, type TcpResult } from "./probes/tcp.js";
 import type { TlsResult } from "./probes/tls.js";
 import { softwareFrom } from "./software.js";
-
-function probeAt(
-  probe: string,
-  address: string,
-  port: number,
-  time: string,
-  excerpt: string,
-): ProbeOrigin {
-  return { kind: "probe", probe, address, port, transport: "tcp", time, excerpt };
-}
 
 /**
  * The software an SSH server names in its identification (`SSH-2.0-OpenSSH_9.2p1 Debian-2`):
@@ -35,7 +26,7 @@ function probeAt(
  */
 export function sshSoftware(ssh: SshResult, address: string): Fact<SoftwareSeen> | undefined {
   if (!ssh.ident) return undefined;
-  const at = probeAt("ssh-ident", address, ssh.port, ssh.time, ssh.ident);
+  const at = portOrigin("ssh-ident", address, ssh.port, ssh.time, ssh.ident);
   const seen = softwareFrom(ssh.ident);
   if (seen) return known(seen, at);
   const parsed = parseIdent(ssh.ident);
@@ -55,7 +46,7 @@ export function bannerSoftware(t: TcpResult, address: string): Fact<SoftwareSeen
   if (!t.banner) return undefined;
   const seen = softwareFrom(t.banner.toString("latin1"));
   if (!seen) return undefined;
-  return known(seen, probeAt("tcp-banner", address, t.port, t.time, seen.raw));
+  return known(seen, portOrigin("tcp-banner", address, t.port, t.time, seen.raw));
 }
 
 /** The weak algorithms the server offered; unknown when the key exchange never showed them. */
@@ -63,7 +54,7 @@ export function sshPostureFact(ssh: SshResult, address: string): Fact<SshPosture
   if (!ssh.algorithms) {
     return unknown(
       "the SSH key exchange did not get far enough to show the server's algorithms",
-      probeAt("ssh-kex", address, ssh.port, ssh.time, ssh.ident ?? ssh.error ?? "no KEXINIT"),
+      portOrigin("ssh-kex", address, ssh.port, ssh.time, ssh.ident ?? ssh.error ?? "no KEXINIT"),
     );
   }
   // Compression is never weak (weakAlgorithms does not look at it); the model has no kind for it.
@@ -75,7 +66,7 @@ export function sshPostureFact(ssh: SshResult, address: string): Fact<SshPosture
   const excerpt = weak.length
     ? `offered: ${weak.map((w) => w.name).join(", ")}`
     : `offered: ${ssh.algorithms.kex.slice(0, 3).join(",")}; ${ssh.algorithms.cipher.slice(0, 3).join(",")}; no weak algorithm`;
-  return known({ weak }, probeAt("ssh-kex", address, ssh.port, ssh.time, cut(excerpt)));
+  return known({ weak }, portOrigin("ssh-kex", address, ssh.port, ssh.time, cut(excerpt)));
 }
 
 function cut(s: string, max = 200): string {
@@ -124,7 +115,10 @@ export function tlsPostureFact(tls: TlsResult, address: string): Fact<TlsPosture
   ]
     .filter(Boolean)
     .join("; ");
-  return known(posture, probeAt("tls-handshake", address, tls.port, tls.time, cut(excerpt, 240)));
+  return known(
+    posture,
+    portOrigin("tls-handshake", address, tls.port, tls.time, cut(excerpt, 240)),
+  );
 }
 
 /**

@@ -4,7 +4,8 @@
  * RTSP sends the password readable), and the server software from its Server header.
  */
 import type { Facts } from "../facts/model.js";
-import { known, type ProbeOrigin, unknown } from "../facts/value.js";
+import { known, unknown } from "../facts/value.js";
+import { portOrigin } from "./port-origin.js";
 import type { RtspResult } from "./probes/rtsp.js";
 import { serviceOnPort, setKind } from "./service-on-port.js";
 import { softwareFrom } from "./software.js";
@@ -28,15 +29,7 @@ export function fillRtspFacts(f: Facts, results: RtspResult[], address: string):
     if (r.state !== "rtsp") continue;
     const svc = serviceOnPort(f, r.port);
     if (!svc) continue;
-    const at: ProbeOrigin = {
-      kind: "probe",
-      probe: "rtsp-describe",
-      address,
-      port: r.port,
-      transport: "tcp",
-      time: r.time,
-      excerpt: rtspExcerpt(r),
-    };
+    const at = portOrigin("rtsp-describe", address, r.port, r.time, rtspExcerpt(r));
     setKind(svc, "rtsp", r.port);
     if (/^(TCP|TLS) service on /.test(svc.label)) svc.label = `RTSP on ${r.port}/tcp`;
     if (svc.enabled.known) svc.enabled = known(svc.enabled.value, ...svc.enabled.at, at);

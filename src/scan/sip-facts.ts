@@ -5,8 +5,12 @@
  */
 import type { Facts, PortRange, Service } from "../facts/model.js";
 import type { SipFacts, SipPolicy } from "../facts/pbx.js";
+import { bindUnseen, wanAsScanned } from "../facts/scanned.js";
 import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
+import { portOrigin } from "./port-origin.js";
 import type {
+  InviteVerdict,
+  RegisterVerdict,
   SipEnumerationResult,
   SipInviteResult,
   SipOptionsResult,
@@ -45,15 +49,7 @@ function probeOrigin(
   time: string,
   excerpt?: string,
 ): ProbeOrigin {
-  return {
-    kind: "probe",
-    probe,
-    address,
-    port: s.port,
-    transport: s.transport === "udp" ? "udp" : "tcp",
-    time,
-    ...(excerpt ? { excerpt } : {}),
-  };
+  return portOrigin(probe, address, s.port, time, excerpt, s.transport === "udp" ? "udp" : "tcp");
 }
 
 const NOT_OBSERVABLE = "not observable from the network";
@@ -98,27 +94,10 @@ export function fillSipFacts(
       admin: false,
       enabled: known(true, seen),
       ports: known(ports, seen),
-      bind: unknown(
-        "a scan sees that the service answers, not which interfaces it listens on",
-        seen,
-      ),
+      bind: bindUnseen(seen),
       tls: known(s.transport === "tls", seen),
       auth: {},
-      wan:
-        vantage === "internet"
-          ? known(
-              {
-                reachable: true,
-                sources: [],
-                ports,
-                via: ["answered the scanner from the internet"],
-              },
-              seen,
-            )
-          : unknown(
-              "scanned from inside the network: whether the internet reaches it was not observed (scan from outside with --vantage internet)",
-              seen,
-            ),
+      wan: wanAsScanned(vantage, ports, seen),
     };
 
     const r = s.register;
@@ -215,10 +194,12 @@ export function fillSipFacts(
           ? known(false, ...regAt)
           : registerChallenged && !inviteRun
             ? unknown(
-                "REGISTER without credentials was challenged, but an anonymous endpoint only shows on INVITE (not sent by default: enable the INVITE probe)",
+                "REGISTER without credentials was challenged, but an anonymous endpoint only shows on INVITE (not sent by default: scan with --sip-invite)",
                 ...regAt,
               )
             : unknown("no probe without credentials decided it", ...regAt, ...at),
+    registerWithoutAuth: registerWithoutAuth(answering, address),
+    inviteWithoutAuth: inviteWithoutAuth(answering, address),
   };
   const sip: SipFacts = {
     // Neither the driver (res_pjsip, chan_sip, other) nor the listener's bind address can be
@@ -229,4 +210,60 @@ export function fillSipFacts(
     policy,
   };
   f.pbx.sip = known(sip, ...at);
+}
+
+/** The REGISTER without credentials, over every port that answered SIP. */
+function registerWithoutAuth(answering: SipPortScan[], address: string): Fact<boolean> {
+  const tried = answering.flatMap((s) => (s.register ? [{ s, r: s.register }] : []));
+  const seen = ({ s, r }: (typeof tried)[number]) =>
+    probeOrigin(
+      "sip-register-noauth",
+      address,
+      s,
+      r.startedAt,
+      `REGISTER ${r.user}: ${r.statusLine ?? r.error ?? r.outcome} (${r.verdict})`,
+    );
+  const accepted = tried.filter((t) => t.r.verdict === "registered-without-auth");
+  if (accepted.length > 0) return known(true, ...accepted.map(seen));
+  const refused = (v: RegisterVerdict) =>
+    v === "auth-required" || v === "forbidden" || v === "not-found";
+  if (tried.length > 0 && tried.every((t) => refused(t.r.verdict)))
+    return known(false, ...tried.map(seen));
+  return unknown(
+    tried.length > 0
+      ? "REGISTER without credentials got no clear answer (neither accepted nor challenged)"
+      : "no REGISTER without credentials was sent",
+    ...tried.map(seen),
+  );
+}
+
+/** The opt-in INVITE without credentials, over every port that answered SIP. */
+function inviteWithoutAuth(answering: SipPortScan[], address: string): Fact<boolean> {
+  const tried = answering.flatMap((s) => (s.invite ? [{ s, inv: s.invite }] : []));
+  const seen = ({ s, inv }: (typeof tried)[number]) =>
+    probeOrigin(
+      "sip-invite-noauth",
+      address,
+      s,
+      inv.startedAt,
+      `INVITE ${inv.extension}: ${inv.statusLine ?? inv.exchanges[0]?.provisional.at(-1)?.statusLine ?? inv.error ?? inv.outcome} (${inv.verdict})`,
+    );
+  if (tried.length === 0)
+    return unknown(
+      "no INVITE without credentials was sent (it is opt-in: bulwark scan --sip-invite)",
+      ...answering.map((s) =>
+        probeOrigin("sip-options", address, s, s.options.startedAt, s.options.statusLine),
+      ),
+    );
+  const accepted = tried.filter(
+    (t) => t.inv.verdict === "call-accepted" || t.inv.verdict === "call-progressing",
+  );
+  if (accepted.length > 0) return known(true, ...accepted.map(seen));
+  const refused = (v: InviteVerdict) =>
+    v === "auth-required" || v === "forbidden" || v === "not-found";
+  if (tried.every((t) => refused(t.inv.verdict))) return known(false, ...tried.map(seen));
+  return unknown(
+    "INVITE without credentials got no clear answer on every port (neither taken nor challenged or refused)",
+    ...tried.map(seen),
+  );
 }

@@ -6,7 +6,9 @@
  * proves that no agent listens there.
  */
 import type { Facts, PortRange, Service, WanReach } from "../facts/model.js";
+import { bindUnseen, wanAsScanned } from "../facts/scanned.js";
 import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
+import { portOrigin } from "./port-origin.js";
 import { DEFAULT_COMMUNITIES, type SnmpAnswer, type SnmpResult } from "./probes/snmp.js";
 import { softwareFrom } from "./software.js";
 
@@ -14,15 +16,7 @@ import { softwareFrom } from "./software.js";
 export const SNMP_PORTS = [161];
 
 function probeOrigin(r: SnmpResult, address: string, excerpt: string): ProbeOrigin {
-  return {
-    kind: "probe",
-    probe: "snmp-get",
-    address,
-    port: r.port,
-    transport: "udp",
-    time: r.time,
-    excerpt,
-  };
+  return portOrigin("snmp-get", address, r.port, r.time, excerpt, "udp");
 }
 
 /** `community "public" answered (v2c, v1): sysDescr "Linux gw 5.15"`, one per community. */
@@ -81,14 +75,7 @@ function wanOf(
   ports: PortRange[],
   o: ProbeOrigin,
 ): Fact<WanReach> {
-  const inside =
-    "scanned from inside the network: whether the internet reaches it was not observed (scan from outside with --vantage internet)";
-  if (vantage !== "internet") return unknown(inside, o);
-  if (r.state === "answered")
-    return known(
-      { reachable: true, sources: [], ports, via: ["answered the scanner from the internet"] },
-      o,
-    );
+  if (vantage !== "internet" || r.state === "answered") return wanAsScanned(vantage, ports, o);
   if (r.state === "closed")
     return known(
       {
@@ -124,10 +111,7 @@ export function fillSnmpFacts(
       admin: false,
       enabled: unknown(silentReason(r), asked),
       ports: known(ports, asked),
-      bind: unknown(
-        "a scan sees that the service answers, not which interfaces it listens on",
-        asked,
-      ),
+      bind: bindUnseen(asked),
       tls: unknown("no SNMP answer", asked),
       auth: {},
       wan: wanOf(vantage, r, ports, asked),

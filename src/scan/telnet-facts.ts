@@ -4,7 +4,8 @@
  * all (anyone may use it), and the device or software its greeting names.
  */
 import type { Facts } from "../facts/model.js";
-import { known, type ProbeOrigin } from "../facts/value.js";
+import { known } from "../facts/value.js";
+import { portOrigin } from "./port-origin.js";
 import type { TelnetResult } from "./probes/telnet.js";
 import { serviceOnPort, setKind } from "./service-on-port.js";
 
@@ -29,15 +30,7 @@ export function fillTelnetFacts(f: Facts, results: TelnetResult[], address: stri
   for (const r of results) {
     const svc = serviceOnPort(f, r.port);
     if (!svc) continue;
-    const at: ProbeOrigin = {
-      kind: "probe",
-      probe: "telnet",
-      address,
-      port: r.port,
-      transport: "tcp",
-      time: r.time,
-      excerpt: telnetExcerpt(r),
-    };
+    const at = portOrigin("telnet", address, r.port, r.time, telnetExcerpt(r));
     if (r.state === "not-telnet" && svc.kind === "telnet") {
       // Port 23 answered with something else: it is not telnet after all.
       setKind(svc, "other", r.port);

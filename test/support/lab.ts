@@ -94,6 +94,13 @@ export function device(id: LabDeviceId): LabDevice {
   return theLab().devices[id];
 }
 
+/** One server of a lab device, by its name in the ready file ("http", "mqtt"...). */
+export function labService(id: LabDeviceId, name: string): LabService {
+  const s = device(id).services[name];
+  if (!s) throw new Error(`the lab's ${id} has no ${name}`);
+  return s;
+}
+
 /** The same skip notice once per file, not once per describe. */
 const announced = new Set<string>();
 

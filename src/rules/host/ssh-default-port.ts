@@ -3,7 +3,14 @@ import { SSHD_RELOAD, sshdFix } from "../../remediation/sshd.js";
 import { uciFix } from "../../remediation/uci.js";
 import { at, service, tcp } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
-import { asScanned, probeAt, probedService, scannedService, sshConfigOf } from "../probe-kit.js";
+import {
+  asScanned,
+  asScannedWith,
+  probedService,
+  scannedService,
+  sshConfigOf,
+  sshIdentSoftware,
+} from "../probe-kit.js";
 import type { Fix, Rule } from "../types.js";
 import { asPbx } from "./kit.js";
 
@@ -102,16 +109,12 @@ export const sshDefaultPort: Rule = {
       name: "scanned: OpenSSH answers on 22",
       facts: (f) => {
         asPbx(f);
-        asScanned(f, [[22, "open"]]);
-        const ident = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({
             kind: "ssh",
             port: 22,
-            software: known(
-              { product: "openssh", version: "9.2p1", raw: ident },
-              probeAt(22, ident, "ssh-ident"),
-            ),
+            software: sshIdentSoftware(22, "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3"),
           }),
         );
       },

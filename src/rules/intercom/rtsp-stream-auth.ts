@@ -1,13 +1,29 @@
-import type { Service } from "../../facts/model.js";
-import { known, unknown } from "../../facts/value.js";
-import { fail, notApplicable, pass, undecided, unknownFrom } from "../outcome.js";
-import { asScanned, probeAt, scanEvidence, scannedService, scanOf } from "../probe-kit.js";
+import type { Service, ServiceAuth } from "../../facts/model.js";
+import { known, type ProbeOrigin, unknown } from "../../facts/value.js";
+import { fail, pass, undecided, unknownFrom } from "../outcome.js";
+import { asScanned, asScannedWith, noneAnswered, probeAt, scannedService } from "../probe-kit.js";
 import type { Fix, Rule } from "../types.js";
 
 function streamFix(s: Service, what: "anonymous" | "basic"): Fix {
   return {
     summary: `${what === "anonymous" ? "Require authentication for the video stream" : "Make the stream authenticate with Digest, not Basic"} on ${s.label}: in the panel's or camera's web interface, enable RTSP authentication with a strong password (Digest), allow the stream only to the recorder's and monitors' addresses, and turn audio off where only video is needed. Close the RTSP port to the internet.`,
   };
+}
+
+// Case builders: an RTSP server on 554 as the scan describes it after DESCRIBE without credentials.
+
+function describeAnswered(answer: string): ProbeOrigin {
+  return probeAt(554, `DESCRIBE / → ${answer}`, "rtsp-describe");
+}
+
+function rtspScanned(auth: ServiceAuth): Service {
+  return scannedService({ kind: "rtsp", port: 554, admin: false, auth });
+}
+
+/** A stream that refused DESCRIBE without credentials, challenging with one scheme. */
+function rtspChallenging(scheme: string, challenge: string): Service {
+  const at = describeAnswered(`401 Unauthorized; WWW-Authenticate: ${challenge}`);
+  return rtspScanned({ anonymous: known(false, at), challengeSchemes: known([scheme], at) });
 }
 
 export const rtspStreamAuth: Rule = {
@@ -27,11 +43,11 @@ export const rtspStreamAuth: Rule = {
     const rtsp = facts.services.filter((s) => s.kind === "rtsp");
     if (rtsp.length === 0)
       return [
-        scanOf(facts)
-          ? notApplicable("no RTSP server answered the scan", scanEvidence(facts))
-          : notApplicable(
-              "decided by asking the stream without credentials (bulwark scan); the password and allowed-IP list themselves are intercom-video-stream's manual check",
-            ),
+        noneAnswered(
+          facts,
+          "RTSP server",
+          "decided by asking the stream without credentials (bulwark scan); the password and allowed-IP list themselves are intercom-video-stream's manual check",
+        ),
       ];
     return rtsp.map((s) => {
       const subject = s.label;
@@ -72,82 +88,33 @@ export const rtspStreamAuth: Rule = {
     {
       name: "scanned: DESCRIBE without credentials returns the SDP",
       facts: (f) => {
-        asScanned(f, [[554, "open"]]);
-        f.services.push(
-          scannedService({
-            kind: "rtsp",
-            port: 554,
-            admin: false,
-            auth: {
-              anonymous: known(
-                true,
-                probeAt(554, "DESCRIBE / → 200 OK; SDP (video, audio)", "rtsp-describe"),
-              ),
-              challengeSchemes: known([], probeAt(554, "DESCRIBE / → 200 OK", "rtsp-describe")),
-            },
-          }),
+        const at = describeAnswered("200 OK; SDP (video, audio)");
+        asScannedWith(
+          f,
+          rtspScanned({ anonymous: known(true, at), challengeSchemes: known([], at) }),
         );
       },
       expect: ["fail"],
     },
     {
       name: "scanned: Basic challenge over plain RTSP",
-      facts: (f) => {
-        asScanned(f, [[554, "open"]]);
-        const at = probeAt(
-          554,
-          'DESCRIBE / → 401 Unauthorized; WWW-Authenticate: Basic realm="stream"',
-          "rtsp-describe",
-        );
-        f.services.push(
-          scannedService({
-            kind: "rtsp",
-            port: 554,
-            admin: false,
-            auth: { anonymous: known(false, at), challengeSchemes: known(["basic"], at) },
-          }),
-        );
-      },
+      facts: (f) => asScannedWith(f, rtspChallenging("basic", 'Basic realm="stream"')),
       expect: ["fail"],
     },
     {
       name: "scanned: Digest challenge",
-      facts: (f) => {
-        asScanned(f, [[554, "open"]]);
-        const at = probeAt(
-          554,
-          'DESCRIBE / → 401 Unauthorized; WWW-Authenticate: Digest realm="stream", nonce="…"',
-          "rtsp-describe",
-        );
-        f.services.push(
-          scannedService({
-            kind: "rtsp",
-            port: 554,
-            admin: false,
-            auth: { anonymous: known(false, at), challengeSchemes: known(["digest"], at) },
-          }),
-        );
-      },
+      facts: (f) => asScannedWith(f, rtspChallenging("digest", 'Digest realm="stream", nonce="…"')),
       expect: ["pass"],
     },
     {
       name: "scanned: no stream at the paths tried",
-      facts: (f) => {
-        asScanned(f, [[554, "open"]]);
-        f.services.push(
-          scannedService({
-            kind: "rtsp",
-            port: 554,
-            admin: false,
-            auth: {
-              anonymous: unknown(
-                "no stream at the paths tried",
-                probeAt(554, "DESCRIBE / → 404 Not Found", "rtsp-describe"),
-              ),
-            },
+      facts: (f) =>
+        asScannedWith(
+          f,
+          rtspScanned({
+            anonymous: unknown("no stream at the paths tried", describeAnswered("404 Not Found")),
           }),
-        );
-      },
+        ),
       expect: ["unknown"],
     },
     {

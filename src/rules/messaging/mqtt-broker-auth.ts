@@ -1,16 +1,20 @@
 import type { MqttEndpoint } from "../../facts/model.js";
 import { known, unknown } from "../../facts/value.js";
-import { asRouter, at } from "../case-kit.js";
+import { at } from "../case-kit.js";
 import { devicePath, lineOf, uciFixApplied } from "../cellular/kit.js";
-import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
+import { fail, pass, unknownFrom } from "../outcome.js";
 import type { Fix, Rule } from "../types.js";
 import {
+  asScannedBrokers,
   broker,
   brokerOnWan,
   connectProbe,
   fromProbe,
+  noMqtt,
   scannedBroker,
+  unansweredBroker,
   wanExposed,
+  withMqtt,
 } from "./mqtt-kit.js";
 
 function authFix(e: MqttEndpoint): Fix {
@@ -80,15 +84,7 @@ export const mqttBrokerAuth: Rule = {
     const mqtt = facts.mqtt;
     if (!mqtt.known) return [unknownFrom(mqtt, "MQTT broker authentication")];
     const brokers = mqtt.value.filter((e) => e.role === "broker");
-    if (brokers.length === 0)
-      return [
-        notApplicable(
-          fromProbe(mqtt.at)
-            ? "no MQTT broker answered on the scanned ports"
-            : "no MQTT broker is configured",
-          mqtt.at,
-        ),
-      ];
+    if (brokers.length === 0) return [noMqtt(mqtt, "MQTT broker")];
     return brokers.map((e) => {
       const subject = e.name;
       if (!e.enabled) return pass("the broker is disabled", e.at, { subject });
@@ -107,81 +103,66 @@ export const mqttBrokerAuth: Rule = {
   cases: [
     {
       name: "scanned: CONNECT without credentials accepted (CONNACK 0)",
-      facts: (f) => {
-        asRouter(f);
-        const b = scannedBroker(1883, false, true);
-        f.mqtt = known([b], ...b.at);
-      },
+      facts: (f) => asScannedBrokers(f, scannedBroker(1883, false, true)),
       expect: ["fail"],
     },
     {
       name: "scanned: credentials required (CONNACK 5)",
-      facts: (f) => {
-        asRouter(f);
-        const b = scannedBroker(8883, true, false);
-        f.mqtt = known([b], ...b.at);
-      },
+      facts: (f) => asScannedBrokers(f, scannedBroker(8883, true, false)),
       expect: ["pass"],
     },
     {
       name: "scanned: the port accepted TCP but no CONNACK came",
-      facts: (f) => {
-        asRouter(f);
-        const o = connectProbe("CONNECT without credentials in clear: no-answer (time-out)");
-        const b = {
-          ...scannedBroker(1883, false, false),
-          anonymous: unknown("no CONNACK on 1883/tcp (time-out)", o),
-        };
-        f.mqtt = known([b], o);
-      },
+      facts: (f) =>
+        asScannedBrokers(
+          f,
+          unansweredBroker(
+            1883,
+            false,
+            "anonymous",
+            "CONNECT without credentials in clear: no-answer (time-out)",
+            "no CONNACK on 1883/tcp (time-out)",
+          ),
+        ),
       expect: ["unknown"],
     },
     {
       name: "scanned: 1883 and 8883 closed",
-      facts: (f) => {
-        asRouter(f);
-        f.mqtt = known([], connectProbe("1883/tcp closed"));
-      },
+      facts: (f) => withMqtt(f, [], connectProbe("1883/tcp closed")),
       expect: ["not_applicable"],
     },
     {
       name: "anonymous access on",
-      facts: (f) => {
-        asRouter(f);
-        f.mqtt = known(
+      facts: (f) =>
+        withMqtt(
+          f,
           [broker({ anonymous: known(true, at("option anonymous_access '1'")) })],
           at("mosquitto"),
-        );
-      },
+        ),
       expect: ["fail"],
     },
     {
       name: "anonymous access on, broker on the internet",
       facts: (f) => {
-        asRouter(f);
         const b = broker({ anonymous: known(true, at("option anonymous_access '1'")) });
-        f.mqtt = known([b], at("mosquitto"));
+        withMqtt(f, [b], at("mosquitto"));
         brokerOnWan(f, b);
       },
       expect: ["fail"],
     },
     {
       name: "anonymous access off",
-      facts: (f) => {
-        asRouter(f);
-        f.mqtt = known([broker()], at("mosquitto"));
-      },
+      facts: (f) => withMqtt(f, [broker()], at("mosquitto")),
       expect: ["pass"],
     },
     {
       name: "only an RMS client",
-      facts: (f) => {
-        asRouter(f);
-        f.mqtt = known(
+      facts: (f) =>
+        withMqtt(
+          f,
           [broker({ name: "RMS", role: "client", purpose: "rms", anonymous: undefined })],
           at("rms"),
-        );
-      },
+        ),
       expect: ["not_applicable"],
     },
   ],

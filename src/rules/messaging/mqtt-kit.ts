@@ -1,7 +1,12 @@
-/** MQTT facts for the cases of the MQTT rules, and the broker's service (for its WAN exposure). */
+/**
+ * What the MQTT rules share: the broker's service (for its WAN exposure), the finding when there
+ * is no endpoint to judge, and MQTT facts for their cases.
+ */
 import type { Facts, MqttEndpoint, Service } from "../../facts/model.js";
-import { known, type Origin, type ProbeOrigin } from "../../facts/value.js";
-import { at, service, tcp, wanFrom } from "../case-kit.js";
+import { type Fact, known, type Origin, type ProbeOrigin, unknown } from "../../facts/value.js";
+import { asRouter, at, service, tcp, wanFrom } from "../case-kit.js";
+import { notApplicable } from "../outcome.js";
+import type { Finding } from "../types.js";
 
 export function brokerService(facts: Facts, e: MqttEndpoint): Service | undefined {
   return facts.services.find((s) => s.kind === "mqtt" && s.label === e.name);
@@ -15,6 +20,16 @@ export function wanExposed(facts: Facts, e: MqttEndpoint): Service | undefined {
 /** Seen by a scan (every origin a probe): there is no configuration line to point a fix at. */
 export function fromProbe(origins: readonly Origin[]): boolean {
   return origins.length > 0 && origins.every((o) => o.kind === "probe");
+}
+
+/** No endpoint to judge: none answered the scan, or none of `configured` is in the configuration. */
+export function noMqtt(mqtt: Fact<MqttEndpoint[]>, configured: string): Finding {
+  return notApplicable(
+    fromProbe(mqtt.at)
+      ? "no MQTT broker answered on the scanned ports"
+      : `no ${configured} is configured`,
+    mqtt.at,
+  );
 }
 
 /** The probe origin of a CONNECT without credentials, for the rules' probe cases. */
@@ -46,6 +61,32 @@ export function scannedBroker(port: number, tls: boolean, anonymous: boolean): M
     port,
     at: [o],
   };
+}
+
+/**
+ * A broker whose CONNECT got no usable answer (`excerpt`): what it would have decided, its TLS or
+ * its anonymous access, stays unknown for `reason`.
+ */
+export function unansweredBroker(
+  port: number,
+  tls: boolean,
+  undecided: "tls" | "anonymous",
+  excerpt: string,
+  reason: string,
+): MqttEndpoint {
+  const o = connectProbe(excerpt, port);
+  return { ...scannedBroker(port, tls, false), [undecided]: unknown(reason, o), at: [o] };
+}
+
+/** A router whose MQTT endpoints are these, as `origins` (configuration or probes) show them. */
+export function withMqtt(f: Facts, endpoints: MqttEndpoint[], ...origins: Origin[]): void {
+  asRouter(f);
+  f.mqtt = known(endpoints, ...origins);
+}
+
+/** A router whose scan saw these brokers, each cited by its own CONNECT. */
+export function asScannedBrokers(f: Facts, ...brokers: MqttEndpoint[]): void {
+  withMqtt(f, brokers, ...brokers.flatMap((b) => b.at));
 }
 
 export function broker(p: Partial<MqttEndpoint> = {}): MqttEndpoint {

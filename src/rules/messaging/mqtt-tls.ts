@@ -1,16 +1,19 @@
 import type { MqttEndpoint } from "../../facts/model.js";
 import { known, unknown } from "../../facts/value.js";
-import { asRouter, at } from "../case-kit.js";
+import { at } from "../case-kit.js";
 import { uciFixApplied } from "../cellular/kit.js";
-import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
+import { fail, pass, unknownFrom } from "../outcome.js";
 import type { Fix, Rule } from "../types.js";
 import {
+  asScannedBrokers,
   broker,
   brokerOnWan,
-  connectProbe,
   fromProbe,
+  noMqtt,
   scannedBroker,
+  unansweredBroker,
   wanExposed,
+  withMqtt,
 } from "./mqtt-kit.js";
 
 function tlsFix(e: MqttEndpoint): Fix {
@@ -91,15 +94,7 @@ export const mqttTls: Rule = {
   check(facts) {
     const mqtt = facts.mqtt;
     if (!mqtt.known) return [unknownFrom(mqtt, "MQTT encryption")];
-    if (mqtt.value.length === 0)
-      return [
-        notApplicable(
-          fromProbe(mqtt.at)
-            ? "no MQTT broker answered on the scanned ports"
-            : "no MQTT broker or client is configured",
-          mqtt.at,
-        ),
-      ];
+    if (mqtt.value.length === 0) return [noMqtt(mqtt, "MQTT broker or client")];
     return mqtt.value.map((e) => {
       const subject = e.name;
       if (!e.enabled) return pass(`${e.name} is disabled`, e.at, { subject });
@@ -122,41 +117,35 @@ export const mqttTls: Rule = {
   cases: [
     {
       name: "scanned: a broker answers in clear on 1883, another over TLS on 8883",
-      facts: (f) => {
-        asRouter(f);
-        const plain = scannedBroker(1883, false, false);
-        const tls = scannedBroker(8883, true, false);
-        f.mqtt = known([plain, tls], ...plain.at, ...tls.at);
-      },
+      facts: (f) =>
+        asScannedBrokers(f, scannedBroker(1883, false, false), scannedBroker(8883, true, false)),
       expect: ["fail", "pass"],
     },
     {
       name: "scanned: TLS handshake failed and plain MQTT did not answer",
-      facts: (f) => {
-        asRouter(f);
-        const o = connectProbe("CONNECT without credentials over TLS: tls-failed", 8883);
-        const b = {
-          ...scannedBroker(8883, true, false),
-          tls: unknown("the TLS handshake failed (ECONNRESET)", o),
-        };
-        f.mqtt = known([b], o);
-      },
+      facts: (f) =>
+        asScannedBrokers(
+          f,
+          unansweredBroker(
+            8883,
+            true,
+            "tls",
+            "CONNECT without credentials over TLS: tls-failed",
+            "the TLS handshake failed (ECONNRESET)",
+          ),
+        ),
       expect: ["unknown"],
     },
     {
       name: "plain broker",
-      facts: (f) => {
-        asRouter(f);
-        f.mqtt = known([broker()], at("mosquitto"));
-      },
+      facts: (f) => withMqtt(f, [broker()], at("mosquitto")),
       expect: ["fail"],
     },
     {
       name: "plain broker reachable from the internet",
       facts: (f) => {
-        asRouter(f);
         const b = broker();
-        f.mqtt = known([b], at("mosquitto"));
+        withMqtt(f, [b], at("mosquitto"));
         brokerOnWan(f, b);
       },
       expect: ["fail"],
@@ -164,8 +153,8 @@ export const mqttTls: Rule = {
     {
       name: "TLS broker, RMS, disabled plain bridge",
       facts: (f) => {
-        asRouter(f);
-        f.mqtt = known(
+        withMqtt(
+          f,
           [
             broker({ tls: known(true, at("option use_tls_ssl '1'")) }),
             {
@@ -186,8 +175,8 @@ export const mqttTls: Rule = {
     {
       name: "plain data client",
       facts: (f) => {
-        asRouter(f);
-        f.mqtt = known(
+        withMqtt(
+          f,
           [
             broker({
               name: "MQTT Publisher to broker.example.com",
@@ -208,18 +197,13 @@ export const mqttTls: Rule = {
     },
     {
       name: "custom broker configuration",
-      facts: (f) => {
-        asRouter(f);
-        f.mqtt = known([broker({ tls: unknown("custom configuration file") })], at("mosquitto"));
-      },
+      facts: (f) =>
+        withMqtt(f, [broker({ tls: unknown("custom configuration file") })], at("mosquitto")),
       expect: ["unknown"],
     },
     {
       name: "no MQTT at all",
-      facts: (f) => {
-        asRouter(f);
-        f.mqtt = known([], at("no mosquitto"));
-      },
+      facts: (f) => withMqtt(f, [], at("no mosquitto")),
       expect: ["not_applicable"],
     },
   ],

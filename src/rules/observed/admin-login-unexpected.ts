@@ -1,16 +1,16 @@
 import type { LoginSeen } from "../../facts/observed.js";
 import type { Origin } from "../../facts/value.js";
-import { fail, pass, undecided } from "../outcome.js";
+import { fail, pass } from "../outcome.js";
 import type { Finding, Rule, Severity } from "../types.js";
 import {
   EVENT_KINDS,
   firstOrigins,
+  judgeActivity,
   login,
   loginLabel,
   sourcesRead,
   windowText,
   withActivity,
-  withoutLogs,
 } from "./kit.js";
 
 /**
@@ -67,63 +67,64 @@ export const adminLoginUnexpected: Rule = {
       "Ask the administrators whether each login was theirs. If not: change the account's password, remove unknown SSH keys, review what the session changed; then allow administrative access from trusted addresses only (firewall, VPN) and report logins (Events Reporting, bulwark watch alerts).",
   },
   check(facts) {
-    const obs = facts.observed;
-    if (!obs.known) return [withoutLogs(obs, "Administrative logins")];
-    const o = obs.value;
-    if (!o.sources.some((s) => EVENT_KINDS.has(s.kind))) {
-      return [
-        undecided(
-          "none of the logs read records logins (an auth log, a syslog or logread capture, or Asterisk's log does)",
-          sourcesRead(o),
-        ),
-      ];
-    }
-    const groups = new Map<string, Group>();
-    for (const l of o.logins) {
-      const v = verdictOf(l);
-      if (!v) continue;
-      const key = `${l.service}\u0000${l.user ?? ""}\u0000${l.address}`;
-      const g = groups.get(key);
-      if (!g) groups.set(key, { login: l, verdict: v, count: 1, evidence: [...l.at] });
-      else {
-        g.count++;
-        if (RANK[v.severity] > RANK[g.verdict.severity]) g.verdict = v;
-        if (g.evidence.length < 3) g.evidence.push(...l.at);
-      }
-    }
-    if (groups.size === 0) {
-      const from = [...new Set(o.logins.map((l) => l.address ?? "local"))];
-      return [
-        pass(
-          o.logins.length === 0
-            ? `no administrative login ${windowText(o)}`
-            : `${o.logins.length} administrative login(s) ${windowText(o)}, all from private addresses already seen or local: ${from.slice(0, 5).join(", ")}`,
-          o.logins.length === 0
-            ? sourcesRead(o)
-            : firstOrigins(
-                o.logins.flatMap((l) => l.at),
-                4,
-              ),
-        ),
-      ];
-    }
-    return [...groups.values()]
-      .sort((a, b) => RANK[b.verdict.severity] - RANK[a.verdict.severity])
-      .map((g): Finding => {
-        const l = g.login;
-        const who = `${loginLabel(l.service)} login${l.user ? ` as ${l.user}` : ""} from ${l.address}`;
-        const at = l.time ? `at ${l.time}` : "";
-        const when =
-          g.count > 1 ? ` (${g.count} logins${at ? `, the first ${at}` : ""})` : at ? ` ${at}` : "";
-        return fail(
-          `${who}${when} ${g.verdict.why}`,
-          firstOrigins(g.evidence, 3),
-          {
-            summary: `Ask the administrators whether the ${who} was theirs. If not: change the password of ${l.user ?? "the account"}, remove unknown SSH keys (~/.ssh/authorized_keys, /etc/dropbear/authorized_keys), review what the session changed; allow administrative access from trusted addresses only (firewall, VPN).`,
-          },
-          { subject: who, severity: g.verdict.severity },
-        );
-      });
+    return judgeActivity(
+      facts,
+      "Administrative logins",
+      (o) => o.sources.some((s) => EVENT_KINDS.has(s.kind)),
+      "none of the logs read records logins (an auth log, a syslog or logread capture, or Asterisk's log does)",
+      (o) => {
+        const groups = new Map<string, Group>();
+        for (const l of o.logins) {
+          const v = verdictOf(l);
+          if (!v) continue;
+          const key = `${l.service}\u0000${l.user ?? ""}\u0000${l.address}`;
+          const g = groups.get(key);
+          if (!g) groups.set(key, { login: l, verdict: v, count: 1, evidence: [...l.at] });
+          else {
+            g.count++;
+            if (RANK[v.severity] > RANK[g.verdict.severity]) g.verdict = v;
+            if (g.evidence.length < 3) g.evidence.push(...l.at);
+          }
+        }
+        if (groups.size === 0) {
+          const from = [...new Set(o.logins.map((l) => l.address ?? "local"))];
+          return [
+            pass(
+              o.logins.length === 0
+                ? `no administrative login ${windowText(o)}`
+                : `${o.logins.length} administrative login(s) ${windowText(o)}, all from private addresses already seen or local: ${from.slice(0, 5).join(", ")}`,
+              o.logins.length === 0
+                ? sourcesRead(o)
+                : firstOrigins(
+                    o.logins.flatMap((l) => l.at),
+                    4,
+                  ),
+            ),
+          ];
+        }
+        return [...groups.values()]
+          .sort((a, b) => RANK[b.verdict.severity] - RANK[a.verdict.severity])
+          .map((g): Finding => {
+            const l = g.login;
+            const who = `${loginLabel(l.service)} login${l.user ? ` as ${l.user}` : ""} from ${l.address}`;
+            const at = l.time ? `at ${l.time}` : "";
+            const when =
+              g.count > 1
+                ? ` (${g.count} logins${at ? `, the first ${at}` : ""})`
+                : at
+                  ? ` ${at}`
+                  : "";
+            return fail(
+              `${who}${when} ${g.verdict.why}`,
+              firstOrigins(g.evidence, 3),
+              {
+                summary: `Ask the administrators whether the ${who} was theirs. If not: change the password of ${l.user ?? "the account"}, remove unknown SSH keys (~/.ssh/authorized_keys, /etc/dropbear/authorized_keys), review what the session changed; allow administrative access from trusted addresses only (firewall, VPN).`,
+              },
+              { subject: who, severity: g.verdict.severity },
+            );
+          });
+      },
+    );
   },
   cases: [
     {

@@ -1,12 +1,13 @@
 import type { BruteForceCampaign, ObservedActivity } from "../../facts/observed.js";
 import { fail2banFix, formatDuration, type JailEdit } from "../../remediation/fail2ban.js";
-import { fail, pass, undecided } from "../outcome.js";
+import { fail, pass } from "../outcome.js";
 import type { Finding, Fix, Rule } from "../types.js";
 import {
   campaign,
   coveredServices,
   FAILURES_OF,
   firstOrigins,
+  judgeActivity,
   logAt,
   SERVICE_LABEL,
   SERVICE_ORDER,
@@ -14,7 +15,6 @@ import {
   spanText,
   windowText,
   withActivity,
-  withoutLogs,
 } from "./kit.js";
 
 /** The jail that stops a campaign's failures, as fail2ban or the distributions ship it. */
@@ -167,33 +167,30 @@ export const bruteForceUnmitigated: Rule = {
       "Enable the fail2ban jail for the service (sshd, asterisk, wazo-provd, the web server's), make sure it reads the log the failures are in and bans the port the service listens on; on a router without fail2ban, keep the service off the internet.",
   },
   check(facts) {
-    const obs = facts.observed;
-    if (!obs.known) return [withoutLogs(obs, "Brute force against the device's services")];
-    const o = obs.value;
-    const covered = coveredServices(o);
-    if (covered.size === 0) {
-      return [
-        undecided(
-          "the logs read show no service's login attempts (only fail2ban's own log?): brute force cannot be judged from them",
-          sourcesRead(o),
-        ),
-      ];
-    }
-    const out: Finding[] = [];
-    for (const service of SERVICE_ORDER) {
-      if (!covered.has(service)) continue;
-      const c = o.campaigns.find((x) => x.service === service);
-      if (c) out.push(judge(c, o));
-      else
-        out.push(
-          pass(
-            `no ${FAILURES_OF[service]} ${windowText(o)}`,
-            sourcesRead(o, (k) => k !== "fail2ban"),
-            { subject: `${SERVICE_LABEL[service]} brute force` },
-          ),
-        );
-    }
-    return out;
+    return judgeActivity(
+      facts,
+      "Brute force against the device's services",
+      (o) => coveredServices(o).size > 0,
+      "the logs read show no service's login attempts (only fail2ban's own log?): brute force cannot be judged from them",
+      (o) => {
+        const covered = coveredServices(o);
+        const out: Finding[] = [];
+        for (const service of SERVICE_ORDER) {
+          if (!covered.has(service)) continue;
+          const c = o.campaigns.find((x) => x.service === service);
+          if (c) out.push(judge(c, o));
+          else
+            out.push(
+              pass(
+                `no ${FAILURES_OF[service]} ${windowText(o)}`,
+                sourcesRead(o, (k) => k !== "fail2ban"),
+                { subject: `${SERVICE_LABEL[service]} brute force` },
+              ),
+            );
+        }
+        return out;
+      },
+    );
   },
   cases: [
     {

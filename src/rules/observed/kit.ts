@@ -12,7 +12,7 @@ import type {
   ObservedService,
 } from "../../facts/observed.js";
 import { known, type LogOrigin, type Origin, type Unknown } from "../../facts/value.js";
-import { notApplicable, unknownFrom } from "../outcome.js";
+import { notApplicable, undecided, unknownFrom } from "../outcome.js";
 import type { Finding } from "../types.js";
 
 export const SERVICE_LABEL: Record<ObservedService, string> = {
@@ -231,4 +231,23 @@ export function withoutLogs(obs: Unknown, what: string): Finding {
       `${what} is judged from logs, and none was read (audit PATH --logs FILE, or a root with var/log)`,
     );
   return unknownFrom(obs, what);
+}
+
+/**
+ * A log rule's findings: `judge` on the activity read, or the one finding when there is none to
+ * judge: no log read (see withoutLogs), or none of the logs read is of a kind that can show it
+ * (`readable` false; `unreadable` says why, citing the logs read).
+ */
+export function judgeActivity(
+  facts: Facts,
+  what: string,
+  readable: (o: ObservedActivity) => boolean,
+  unreadable: string,
+  judge: (o: ObservedActivity) => Finding[],
+): Finding[] {
+  const obs = facts.observed;
+  if (!obs.known) return [withoutLogs(obs, what)];
+  const o = obs.value;
+  if (!readable(o)) return [undecided(unreadable, sourcesRead(o))];
+  return judge(o);
 }

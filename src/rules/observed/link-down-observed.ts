@@ -8,13 +8,13 @@ import { fail, pass, undecided } from "../outcome.js";
 import type { Rule } from "../types.js";
 import {
   firstOrigins,
+  judgeActivity,
   LINK_KINDS,
   linkDown,
   sourcesRead,
   spanText,
   windowText,
   withActivity,
-  withoutLogs,
 } from "./kit.js";
 
 /** "eth1 (×2), lan2": the ports that went down, most often first. */
@@ -51,59 +51,56 @@ export const linkDownObserved: Rule = {
       "Check each link-down event with the people on site, and create an Events Reporting rule (or a bulwark watch alert) that reports Ethernet link changes.",
   },
   check(facts) {
-    const obs = facts.observed;
-    if (!obs.known) return [withoutLogs(obs, "Ethernet link changes in the logs")];
-    const o = obs.value;
-    if (!o.sources.some((s) => LINK_KINDS.has(s.kind))) {
-      return [
-        undecided(
-          "none of the logs read is a system log (kernel and netifd lines): link changes cannot be seen in them",
-          sourcesRead(o),
-        ),
-      ];
-    }
-    const downs = o.links.filter((l) => l.kind === "link-down" && l.physical);
-    if (downs.length === 0) {
-      const logical = o.links.filter((l) => l.kind === "link-down" && !l.physical).length;
-      return [
-        pass(
-          `no Ethernet link went down ${windowText(o)}${logical ? ` (${logical} logical interface(s) went down: a network, not a cable)` : ""}`,
-          sourcesRead(o, (k) => LINK_KINDS.has(k)),
-        ),
-      ];
-    }
-    const first = downs[0]?.time;
-    const last = downs[downs.length - 1]?.time;
-    const when = spanText(first, last);
-    const summary = `${downs.length} Ethernet link-down event(s) on ${portsText(downs)}${when ? ` ${when}` : ""}`;
-    const evidence = firstOrigins(
-      downs.flatMap((d) => d.at),
-      5,
+    return judgeActivity(
+      facts,
+      "Ethernet link changes in the logs",
+      (o) => o.sources.some((s) => LINK_KINDS.has(s.kind)),
+      "none of the logs read is a system log (kernel and netifd lines): link changes cannot be seen in them",
+      (o) => {
+        const downs = o.links.filter((l) => l.kind === "link-down" && l.physical);
+        if (downs.length === 0) {
+          const logical = o.links.filter((l) => l.kind === "link-down" && !l.physical).length;
+          return [
+            pass(
+              `no Ethernet link went down ${windowText(o)}${logical ? ` (${logical} logical interface(s) went down: a network, not a cable)` : ""}`,
+              sourcesRead(o, (k) => LINK_KINDS.has(k)),
+            ),
+          ];
+        }
+        const first = downs[0]?.time;
+        const last = downs[downs.length - 1]?.time;
+        const when = spanText(first, last);
+        const summary = `${downs.length} Ethernet link-down event(s) on ${portsText(downs)}${when ? ` ${when}` : ""}`;
+        const evidence = firstOrigins(
+          downs.flatMap((d) => d.at),
+          5,
+        );
+        const alerting = eventFindings(facts, LINKS)[0];
+        if (alerting?.status === "pass")
+          return [pass(`${summary}; ${alerting.message}`, [...evidence, ...alerting.evidence])];
+        if (alerting?.status === "fail" && alerting.fix)
+          return [
+            fail(
+              `${summary}, and ${alerting.message}: nobody was alerted`,
+              [...evidence, ...alerting.evidence],
+              alerting.fix,
+            ),
+          ];
+        if (alerting?.status === "manual")
+          return [
+            undecided(
+              `${summary}; OpenWrt has no Events Reporting: whether anyone was alerted is not known (remote syslog or bulwark watch can alert on these lines)`,
+              evidence,
+            ),
+          ];
+        return [
+          undecided(
+            `${summary}; whether an alert was raised cannot be told${alerting ? `: ${alerting.message}` : ""}`,
+            evidence,
+          ),
+        ];
+      },
     );
-    const alerting = eventFindings(facts, LINKS)[0];
-    if (alerting?.status === "pass")
-      return [pass(`${summary}; ${alerting.message}`, [...evidence, ...alerting.evidence])];
-    if (alerting?.status === "fail" && alerting.fix)
-      return [
-        fail(
-          `${summary}, and ${alerting.message}: nobody was alerted`,
-          [...evidence, ...alerting.evidence],
-          alerting.fix,
-        ),
-      ];
-    if (alerting?.status === "manual")
-      return [
-        undecided(
-          `${summary}; OpenWrt has no Events Reporting: whether anyone was alerted is not known (remote syslog or bulwark watch can alert on these lines)`,
-          evidence,
-        ),
-      ];
-    return [
-      undecided(
-        `${summary}; whether an alert was raised cannot be told${alerting ? `: ${alerting.message}` : ""}`,
-        evidence,
-      ),
-    ];
   },
   cases: [
     {

@@ -5,6 +5,7 @@ import { fail, pass, undecided, unknownFrom } from "../outcome.js";
 import {
   answeredOn,
   asScanned,
+  asScannedWith,
   probeAt,
   probedService,
   scanEvidence,
@@ -124,8 +125,8 @@ export const amiNotExposed: Rule = {
       name: "scanned: AMI greets the scanner on 5038",
       facts: (f) => {
         asPbx(f);
-        asScanned(f, [[5038, "open"]]);
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({
             kind: "ami",
             port: 5038,

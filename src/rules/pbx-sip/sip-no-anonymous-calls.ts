@@ -1,7 +1,9 @@
-import type { SipEndpoint, SipFacts } from "../../facts/pbx.js";
-import { known, unknown } from "../../facts/value.js";
+import type { Facts } from "../../facts/model.js";
+import type { SipEndpoint, SipFacts, SipPolicy } from "../../facts/pbx.js";
+import { type Fact, known, unknown } from "../../facts/value.js";
 import { asteriskFix } from "../../remediation/asterisk.js";
 import { fail, notApplicable, pass, undecided, unknownFrom } from "../outcome.js";
+import { asScanned, probeAt, scanEvidence, scanOf, seenByProbe } from "../probe-kit.js";
 import type { Finding, Fix, Rule } from "../types.js";
 import {
   endpoint,
@@ -162,6 +164,107 @@ function policyFindings(sip: SipFacts): Finding[] {
   return out;
 }
 
+/** Where the probes' evidence says which ports: "5060/udp, 5060/tcp". */
+function probedPorts(f: Fact<boolean>): string {
+  const ports = f.at.flatMap((o) => (o.kind === "probe" ? [`${o.port}/${o.transport}`] : []));
+  return [...new Set(ports)].join(", ");
+}
+
+const REGISTER_FIX: Fix = {
+  summary:
+    "Challenge every REGISTER: on Asterisk, autocreatepeer = no (chan_sip) and an auth object on every pjsip endpoint; on Kamailio/OpenSIPS, www_authorize/auth_check before save() in the REGISTER route; on an intercom or phone system, require a password for every SIP account. Then scan again.",
+};
+
+const INVITE_FIX: Fix = {
+  summary:
+    "Challenge every call from an unknown source: on Asterisk, delete the pjsip 'anonymous' endpoint, set allowguest = no (chan_sip) and identify trunks by source address only; on Kamailio/OpenSIPS, proxy_authorize/auth_check INVITEs that do not come from a trunk's address before routing them. Then scan again with --sip-invite.",
+};
+
+/** A REGISTER without credentials for a random user, as the scan's probe saw it. */
+function registerFinding(reg: Fact<boolean>): Finding {
+  const subject = "REGISTER without credentials";
+  if (!reg.known) return unknownFrom(reg, "whether REGISTER needs credentials", { subject });
+  if (!reg.value)
+    return pass(
+      `a REGISTER without credentials for a random user was challenged or refused on ${probedPorts(reg)}`,
+      reg.at,
+      { subject },
+    );
+  return fail(
+    `the SIP server accepted a REGISTER without credentials for a random user on ${probedPorts(reg)}: any device can register as any user and take its calls`,
+    reg.at,
+    REGISTER_FIX,
+    { subject },
+  );
+}
+
+/** The opt-in INVITE without credentials to a random extension, as the scan's probe saw it. */
+function inviteFinding(inv: Fact<boolean>): Finding {
+  const subject = "INVITE without credentials";
+  if (!inv.known) return unknownFrom(inv, "whether calls need credentials", { subject });
+  if (!inv.value)
+    return pass(
+      `an INVITE without credentials to a random extension was challenged or refused on ${probedPorts(inv)}`,
+      inv.at,
+      { subject },
+    );
+  return fail(
+    `the SIP server took a call without credentials on ${probedPorts(inv)} (an INVITE to a random extension was answered or routed): anyone can call into its dial plan, and through a trunk run up toll fraud`,
+    inv.at,
+    INVITE_FIX,
+    { subject },
+  );
+}
+
+/**
+ * What a scan's SIP probes saw: the server's configuration is not visible, so it is judged by
+ * what it did with requests without credentials, on the ports they were tried on.
+ */
+function probeFindings(sip: SipFacts): Finding[] {
+  const p = sip.policy;
+  return [
+    ...(p.registerWithoutAuth ? [registerFinding(p.registerWithoutAuth)] : []),
+    inviteFinding(
+      p.inviteWithoutAuth ??
+        unknown(
+          "no INVITE without credentials was sent (scan with --sip-invite)",
+          ...p.anonymousEndpoint.at,
+        ),
+    ),
+  ];
+}
+
+/** Case facts: a scan whose SIP probes got answers on 5060/udp, with these results. */
+function scannedSip(
+  f: Facts,
+  probes: Pick<SipPolicy, "registerWithoutAuth" | "inviteWithoutAuth">,
+): void {
+  const seen = probeAt(5060, "SIP/2.0 200 OK; kamailio", "sip-options", "udp");
+  const unseen = unknown("not observable from the network", seen);
+  asScanned(f, [[5060, "open"]], "local", [{ port: 5060, answered: true }]);
+  f.device.class = known("pbx", seen);
+  f.pbx.sip = known(
+    {
+      drivers: [],
+      transports: [],
+      endpoints: [],
+      policy: {
+        allowGuest: unseen,
+        autoCreatePeer: unseen,
+        alwaysAuthReject: unseen,
+        anonymousEndpoint: unseen,
+        ...probes,
+      },
+    },
+    seen,
+  );
+}
+
+const registerAt = (status: string, verdict: string) =>
+  probeAt(5060, `REGISTER 4821: SIP/2.0 ${status} (${verdict})`, "sip-register-noauth", "udp");
+const inviteAt = (status: string, verdict: string) =>
+  probeAt(5060, `INVITE 7310: SIP/2.0 ${status} (${verdict})`, "sip-invite-noauth", "udp");
+
 export const sipNoAnonymousCalls: Rule = {
   meta: {
     id: "sip-no-anonymous-calls",
@@ -169,16 +272,20 @@ export const sipNoAnonymousCalls: Rule = {
       "No anonymous or guest SIP/IAX2 access: every caller authenticates or is a known trunk address",
     severity: "high",
     guidelines: ["BAS-08", "VPX-06"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["pbx", "intercom"],
     rationale:
-      "An anonymous endpoint, chan_sip's allowguest (on by default), autocreatepeer, insecure=invite or a pjsip endpoint without auth that is identified by user name let anyone on the internet place calls into the dial plan; if that context can reach a trunk, it is toll fraud. BAS-IP asks for authenticated SIP accounts and no anonymous ones; VitalPBX for restrictive inbound contexts (the dial-plan rules check where those contexts lead).",
+      "An anonymous endpoint, chan_sip's allowguest (on by default), autocreatepeer, insecure=invite or a pjsip endpoint without auth that is identified by user name let anyone on the internet place calls into the dial plan; if that context can reach a trunk, it is toll fraud. BAS-IP asks for authenticated SIP accounts and no anonymous ones; VitalPBX for restrictive inbound contexts (the dial-plan rules check where those contexts lead). A scan judges what the server does with a REGISTER for a random user and, opt-in (--sip-invite), an INVITE to a random extension, both without credentials.",
     remediation:
       "Remove the anonymous endpoint, set allowguest = no and autocreatepeer = no, give every phone credentials, and identify trunks by their source address only (identify_by = ip; chan_sip type=peer with a fixed host).",
   },
   check(facts) {
+    if (scanOf(facts) && !facts.pbx.sip.known)
+      return [notApplicable("no SIP server answered the scan", scanEvidence(facts))];
     const sip = sipOf(facts, "anonymous SIP/IAX2 access");
     if (Array.isArray(sip)) return sip;
+    // A scan sees what the server did, not its drivers: judge the probes' answers.
+    if (sip.drivers.length === 0 && seenByProbe(facts.pbx.sip)) return probeFindings(sip);
     if (sip.drivers.length === 0)
       return [notApplicable("no SIP or IAX2 driver is configured", facts.pbx.sip.at)];
     const out = policyFindings(sip);
@@ -303,6 +410,44 @@ export const sipNoAnonymousCalls: Rule = {
           ],
         }),
       expect: ["fail"],
+    },
+    {
+      name: "scanned: REGISTER and INVITE without credentials accepted",
+      facts: (f) =>
+        scannedSip(f, {
+          registerWithoutAuth: known(true, registerAt("200 OK", "registered-without-auth")),
+          inviteWithoutAuth: known(true, inviteAt("200 OK", "call-accepted")),
+        }),
+      expect: ["fail", "fail"],
+    },
+    {
+      name: "scanned: REGISTER and INVITE challenged",
+      facts: (f) =>
+        scannedSip(f, {
+          registerWithoutAuth: known(false, registerAt("401 Unauthorized", "auth-required")),
+          inviteWithoutAuth: known(
+            false,
+            inviteAt("407 Proxy Authentication Required", "auth-required"),
+          ),
+        }),
+      expect: ["pass", "pass"],
+    },
+    {
+      name: "scanned: REGISTER challenged, INVITE not sent (opt-in)",
+      facts: (f) =>
+        scannedSip(f, {
+          registerWithoutAuth: known(false, registerAt("401 Unauthorized", "auth-required")),
+          inviteWithoutAuth: unknown(
+            "no INVITE without credentials was sent (it is opt-in: bulwark scan --sip-invite)",
+            probeAt(5060, "SIP/2.0 200 OK", "sip-options", "udp"),
+          ),
+        }),
+      expect: ["pass", "unknown"],
+    },
+    {
+      name: "scanned: nothing answered in SIP",
+      facts: (f) => asScanned(f, [[5060, "closed"]], "local", [{ port: 5060, answered: false }]),
+      expect: ["not_applicable"],
     },
     {
       name: "authentication unknown",

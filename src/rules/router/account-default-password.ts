@@ -1,8 +1,8 @@
-import type { Facts } from "../../facts/model.js";
+import type { Facts, Service } from "../../facts/model.js";
 import { known } from "../../facts/value.js";
 import { asRouter, at } from "../case-kit.js";
 import { fail, pass, undecided, unknownFrom } from "../outcome.js";
-import { asScanned, probeAt, scannedService } from "../probe-kit.js";
+import { asScannedWith, probeAt, scannedService } from "../probe-kit.js";
 import type { Finding, Rule } from "../types.js";
 import { caseAccount, describe, loginAccounts, passwordFix } from "./account-kit.js";
 
@@ -42,6 +42,17 @@ function probeVerdicts(facts: Facts): Finding[] {
       );
   }
   return out;
+}
+
+/** A login a scan tried the factory defaults on, over `login` (ssh, luci...), and the outcome. */
+function triedDefaults(login: string, port: number, accepted: boolean, said: string): Service {
+  return scannedService({
+    kind: login === "ssh" ? "ssh" : "http",
+    port,
+    auth: {
+      defaultCredential: known(accepted, probeAt(port, said, `default-credentials:${login}`)),
+    },
+  });
 }
 
 /** The configuration's accounts: a stored hash or plaintext that is a factory default. */
@@ -141,56 +152,35 @@ export const accountDefaultPassword: Rule = {
     },
     {
       name: "scan: SSH accepted the Teltonika default",
-      facts: (f) => {
-        asScanned(f, [[22, "open"]]);
-        f.services.push(
-          scannedService({
-            kind: "ssh",
-            port: 22,
-            auth: {
-              defaultCredential: known(
-                true,
-                probeAt(
-                  22,
-                  "accepted the Teltonika factory default for user root over ssh (data/default-credentials.json)",
-                  "default-credentials:ssh",
-                ),
-              ),
-            },
-          }),
-        );
-      },
+      facts: (f) =>
+        asScannedWith(
+          f,
+          triedDefaults(
+            "ssh",
+            22,
+            true,
+            "accepted the Teltonika factory default for user root over ssh (data/default-credentials.json)",
+          ),
+        ),
       expect: ["fail"],
     },
     {
       name: "scan: the defaults tried were refused",
-      facts: (f) => {
-        asScanned(f, [[80, "open"]]);
-        f.services.push(
-          scannedService({
-            kind: "http",
-            port: 80,
-            auth: {
-              defaultCredential: known(
-                false,
-                probeAt(
-                  80,
-                  "the 3 factory default(s) tried over luci were refused (...); no other password was tried",
-                  "default-credentials:luci",
-                ),
-              ),
-            },
-          }),
-        );
-      },
+      facts: (f) =>
+        asScannedWith(
+          f,
+          triedDefaults(
+            "luci",
+            80,
+            false,
+            "the 3 factory default(s) tried over luci were refused (...); no other password was tried",
+          ),
+        ),
       expect: ["pass"],
     },
     {
       name: "scan without --try-default-credentials",
-      facts: (f) => {
-        asScanned(f, [[22, "open"]]);
-        f.services.push(scannedService({ kind: "ssh", port: 22 }));
-      },
+      facts: (f) => asScannedWith(f, scannedService({ kind: "ssh", port: 22 })),
       expect: ["unknown"],
     },
   ],

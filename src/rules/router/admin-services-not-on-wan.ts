@@ -5,6 +5,7 @@ import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js"
 import { fail, pass, undecided } from "../outcome.js";
 import {
   asScanned,
+  asScannedWith,
   closeToInternetFix,
   noAdminAnswered,
   probedService,
@@ -110,10 +111,7 @@ export const adminServicesNotOnWan: Rule = {
     },
     {
       name: "scanned from inside: SSH answered, the internet not observed",
-      facts: (f) => {
-        asScanned(f, [[22, "open"]]);
-        f.services.push(scannedService({ kind: "ssh", port: 22 }));
-      },
+      facts: (f) => asScannedWith(f, scannedService({ kind: "ssh", port: 22 })),
       expect: ["unknown"],
     },
     {

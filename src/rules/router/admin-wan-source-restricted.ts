@@ -6,6 +6,7 @@ import { fail, pass, undecided } from "../outcome.js";
 import {
   answeredOn,
   asScanned,
+  asScannedWith,
   noAdminAnswered,
   probedService,
   scannedService,
@@ -108,10 +109,8 @@ export const adminWanSourceRestricted: Rule = {
     },
     {
       name: "scanned from the internet: the web interface answered a stranger",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]], "internet");
-        f.services.push(scannedService({ kind: "https", port: 443 }, "internet"));
-      },
+      facts: (f) =>
+        asScannedWith(f, scannedService({ kind: "https", port: 443 }, "internet"), "internet"),
       expect: ["fail"],
     },
     {
@@ -129,10 +128,7 @@ export const adminWanSourceRestricted: Rule = {
     },
     {
       name: "scanned from inside: cannot be seen",
-      facts: (f) => {
-        asScanned(f, [[22, "open"]]);
-        f.services.push(scannedService({ kind: "ssh", port: 22 }));
-      },
+      facts: (f) => asScannedWith(f, scannedService({ kind: "ssh", port: 22 })),
       expect: ["unknown"],
     },
     {

@@ -2,7 +2,7 @@ import { formatPorts, isUnconventionalPort } from "../../facts/ports.js";
 import { known } from "../../facts/value.js";
 import { asRouter, at, NOT_ON_WAN, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, notApplicable, pass, undecided } from "../outcome.js";
-import { asScanned, noAdminAnswered, scannedService } from "../probe-kit.js";
+import { asScanned, asScannedWith, noAdminAnswered, scannedService } from "../probe-kit.js";
 import type { Rule } from "../types.js";
 
 export const adminWanUnconventionalPort: Rule = {
@@ -76,10 +76,8 @@ export const adminWanUnconventionalPort: Rule = {
     },
     {
       name: "scanned from the internet: SSH on 22",
-      facts: (f) => {
-        asScanned(f, [[22, "open"]], "internet");
-        f.services.push(scannedService({ kind: "ssh", port: 22 }, "internet"));
-      },
+      facts: (f) =>
+        asScannedWith(f, scannedService({ kind: "ssh", port: 22 }, "internet"), "internet"),
       expect: ["fail"],
     },
     {

@@ -4,7 +4,13 @@ import { sshdFix } from "../../remediation/sshd.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, sshService, tcp, wanFrom } from "../case-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
-import { asScanned, probeAt, scannedService, sshConfigOf } from "../probe-kit.js";
+import {
+  asScannedWith,
+  probeAt,
+  scannedService,
+  sshConfigOf,
+  sshIdentSoftware,
+} from "../probe-kit.js";
 import type { Fix, Rule } from "../types.js";
 
 /**
@@ -133,22 +139,19 @@ export const sshPasswordAuth: Rule = {
     {
       name: "scanned: OpenSSH offers password and keyboard-interactive",
       facts: (f) => {
-        asScanned(f, [[22, "open"]]);
         const ident = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
         const seen = probeAt(
           22,
           `${ident}; methods offered: publickey,password,keyboard-interactive`,
           "ssh-auth-none",
         );
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({
             kind: "ssh",
             port: 22,
             auth: { password: known(true, seen), anonymous: known(false, seen) },
-            software: known(
-              { product: "openssh", version: "9.2p1", raw: ident },
-              probeAt(22, ident, "ssh-ident"),
-            ),
+            software: sshIdentSoftware(22, ident),
           }),
         );
       },
@@ -157,13 +160,13 @@ export const sshPasswordAuth: Rule = {
     {
       name: "scanned: only publickey offered",
       facts: (f) => {
-        asScanned(f, [[22, "open"]]);
         const seen = probeAt(
           22,
           "SSH-2.0-dropbear_2022.83; methods offered: publickey",
           "ssh-auth-none",
         );
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({ kind: "ssh", port: 22, auth: { password: known(false, seen) } }),
         );
       },

@@ -3,7 +3,14 @@ import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, service, tcp } from "../case-kit.js";
 import { decideBySockets } from "../listening-kit.js";
 import { fail, pass, unknownFrom } from "../outcome.js";
-import { asScanned, probeAt, scannedService, scanOf, silentPort } from "../probe-kit.js";
+import {
+  asScanned,
+  asScannedWith,
+  probeAt,
+  scannedService,
+  scanOf,
+  silentPort,
+} from "../probe-kit.js";
 import type { Rule } from "../types.js";
 
 export const telnetDisabled: Rule = {
@@ -111,9 +118,9 @@ export const telnetDisabled: Rule = {
     },
     {
       name: "scanned: telnetd shows a login prompt",
-      facts: (f) => {
-        asScanned(f, [[23, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           scannedService({
             kind: "telnet",
             port: 23,
@@ -123,8 +130,7 @@ export const telnetDisabled: Rule = {
               probeAt(23, 'negotiated DO 24, WILL 1; login prompt "weak login:"', "telnet"),
             ),
           }),
-        );
-      },
+        ),
       expect: ["fail"],
     },
     {

@@ -2,7 +2,7 @@ import { known, unknown } from "../../facts/value.js";
 import { uciFix } from "../../remediation/uci.js";
 import { asRouter, at, service, tcp, wanFrom } from "../case-kit.js";
 import { fail, notApplicable, pass, undecided, unknownFrom } from "../outcome.js";
-import { asScanned, probeAt, probedService, scannedService } from "../probe-kit.js";
+import { asScannedWith, probeAt, probedService, scannedService } from "../probe-kit.js";
 import type { Rule } from "../types.js";
 
 export const webuiHttpsOnly: Rule = {
@@ -65,13 +65,13 @@ export const webuiHttpsOnly: Rule = {
     {
       name: "scanned: LuCI on plain HTTP answers without redirecting",
       facts: (f) => {
-        asScanned(f, [[80, "open"]]);
         const seen = probeAt(
           80,
           'GET / → 200 OK; "OpenWrt - LuCI" | LuCI (OpenWrt) web interface',
           "http-get",
         );
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({
             kind: "http",
             port: 80,
@@ -85,13 +85,13 @@ export const webuiHttpsOnly: Rule = {
     {
       name: "scanned: plain HTTP redirects to HTTPS",
       facts: (f) => {
-        asScanned(f, [[80, "open"]]);
         const seen = probeAt(
           80,
           "GET / → 301 Moved Permanently; Location: https://192.0.2.10/",
           "http-get",
         );
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({ kind: "http", port: 80, redirectsToTls: known(true, seen) }),
         );
       },
@@ -100,13 +100,13 @@ export const webuiHttpsOnly: Rule = {
     {
       name: "scanned: the redirect led further than the probe follows",
       facts: (f) => {
-        asScanned(f, [[80, "open"]]);
         const seen = probeAt(
           80,
           "GET / → 302 Found; Location: /a | GET /a → 302 Found",
           "http-get",
         );
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({
             kind: "http",
             port: 80,
@@ -118,10 +118,7 @@ export const webuiHttpsOnly: Rule = {
     },
     {
       name: "scanned: the port answered but not the HTTP request",
-      facts: (f) => {
-        asScanned(f, [[80, "open"]]);
-        f.services.push(scannedService({ kind: "http", port: 80 }));
-      },
+      facts: (f) => asScannedWith(f, scannedService({ kind: "http", port: 80 })),
       expect: ["unknown"],
     },
     {

@@ -3,7 +3,7 @@ import { compareVersionText } from "../../advisories/version.js";
 import type { AdvisoryMatch, Facts, Service } from "../../facts/model.js";
 import { known, unknown } from "../../facts/value.js";
 import { fail, notApplicable, pass, undecided } from "../outcome.js";
-import { asScanned, probeAt, scannedService } from "../probe-kit.js";
+import { asScannedWith, probeAt, scannedService } from "../probe-kit.js";
 import { type Finding, type Fix, type Rule, SEVERITIES, type Severity } from "../types.js";
 
 /**
@@ -117,9 +117,9 @@ export const softwareKnownVulnerable: Rule = {
     {
       name: "regreSSHion on a plain OpenSSH",
       facts: (f) => {
-        asScanned(f, [[22, "open"]]);
         const at = probeAt(22, "SSH-2.0-OpenSSH_9.6p1", "ssh-ident");
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({
             kind: "ssh",
             port: 22,
@@ -148,10 +148,10 @@ export const softwareKnownVulnerable: Rule = {
     {
       name: "Debian package: possibly backported",
       facts: (f) => {
-        asScanned(f, [[22, "open"]]);
         const raw = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3";
         const at = probeAt(22, raw, "ssh-ident");
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({
             kind: "ssh",
             port: 22,
@@ -178,9 +178,9 @@ export const softwareKnownVulnerable: Rule = {
     {
       name: "current version",
       facts: (f) => {
-        asScanned(f, [[22, "open"]]);
         const at = probeAt(22, "SSH-2.0-OpenSSH_10.0", "ssh-ident");
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({
             kind: "ssh",
             port: 22,
@@ -197,9 +197,9 @@ export const softwareKnownVulnerable: Rule = {
     {
       name: "version not announced",
       facts: (f) => {
-        asScanned(f, [[80, "open"]]);
         const at = probeAt(80, "Server: nginx", "http-get");
-        f.services.push(
+        asScannedWith(
+          f,
           scannedService({
             kind: "http",
             port: 80,

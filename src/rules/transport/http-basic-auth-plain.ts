@@ -1,8 +1,18 @@
-import type { Service } from "../../facts/model.js";
+import type { HttpPosture, Service } from "../../facts/model.js";
 import { known, unknown } from "../../facts/value.js";
-import { fail, notApplicable, pass, unknownFrom } from "../outcome.js";
-import { asScanned, probeAt, scanEvidence, scannedService, scanOf } from "../probe-kit.js";
+import { fail, pass, unknownFrom } from "../outcome.js";
+import { asScanned, asScannedWith, noneAnswered, probeAt, scannedService } from "../probe-kit.js";
 import type { Fix, Rule } from "../types.js";
+
+/** A web server as a scan saw it answer GET `request` (over TLS when `tls`). */
+function answeredGet(port: number, http: HttpPosture, request: string, tls = false): Service {
+  return scannedService({
+    kind: tls ? "https" : "http",
+    port,
+    ...(tls ? { tls: known(true, probeAt(port, "TLSv1.3", "tls")) } : {}),
+    http: known(http, probeAt(port, `GET ${request}`, "http-get")),
+  });
+}
 
 function httpsOnlyFix(s: Service): Fix {
   return {
@@ -27,11 +37,11 @@ export const httpBasicAuthPlain: Rule = {
     const web = facts.services.filter((s) => s.http !== undefined);
     if (web.length === 0)
       return [
-        scanOf(facts)
-          ? notApplicable("no web server answered the scan", scanEvidence(facts))
-          : notApplicable(
-              "decided from the server's own answers by a scan (bulwark scan): a configuration does not show which pages challenge for Basic credentials",
-            ),
+        noneAnswered(
+          facts,
+          "web server",
+          "decided from the server's own answers by a scan (bulwark scan): a configuration does not show which pages challenge for Basic credentials",
+        ),
       ];
     return web.map((s) => {
       const subject = s.label;
@@ -58,58 +68,42 @@ export const httpBasicAuthPlain: Rule = {
   cases: [
     {
       name: "scanned: a Basic prompt on plain HTTP",
-      facts: (f) => {
-        asScanned(f, [[80, "open"]]);
-        f.services.push(
-          scannedService({
-            kind: "http",
-            port: 80,
-            http: known(
-              { status: 401, basicAuthOverPlain: true },
-              probeAt(
-                80,
-                'GET / → 401 Unauthorized; WWW-Authenticate: Basic realm="admin"',
-                "http-get",
-              ),
-            ),
-          }),
-        );
-      },
+      facts: (f) =>
+        asScannedWith(
+          f,
+          answeredGet(
+            80,
+            { status: 401, basicAuthOverPlain: true },
+            '/ → 401 Unauthorized; WWW-Authenticate: Basic realm="admin"',
+          ),
+        ),
       expect: ["fail"],
     },
     {
       name: "scanned: a login form, no Basic prompt",
-      facts: (f) => {
-        asScanned(f, [[80, "open"]]);
-        f.services.push(
-          scannedService({
-            kind: "http",
-            port: 80,
-            http: known(
-              { status: 200, app: "luci", basicAuthOverPlain: false },
-              probeAt(80, 'GET / → 200 OK; "OpenWrt - LuCI"', "http-get"),
-            ),
-          }),
-        );
-      },
+      facts: (f) =>
+        asScannedWith(
+          f,
+          answeredGet(
+            80,
+            { status: 200, app: "luci", basicAuthOverPlain: false },
+            '/ → 200 OK; "OpenWrt - LuCI"',
+          ),
+        ),
       expect: ["pass"],
     },
     {
       name: "scanned: Basic over HTTPS",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(
-          scannedService({
-            kind: "https",
-            port: 443,
-            tls: known(true, probeAt(443, "TLSv1.3", "tls")),
-            http: known(
-              { status: 401, hsts: true, basicAuthOverPlain: false },
-              probeAt(443, "GET https / → 401 Unauthorized", "http-get"),
-            ),
-          }),
-        );
-      },
+      facts: (f) =>
+        asScannedWith(
+          f,
+          answeredGet(
+            443,
+            { status: 401, hsts: true, basicAuthOverPlain: false },
+            "https / → 401 Unauthorized",
+            true,
+          ),
+        ),
       expect: ["pass"],
     },
     {

@@ -6,8 +6,15 @@
 import type { Facts, Service, SoftwareSeen, SshPosture, TlsPosture } from "../../facts/model.js";
 import { type Fact, known, type Origin } from "../../facts/value.js";
 import type { TlsServiceKind } from "../../remediation/tls.js";
-import { notApplicable, undecided, unknownFrom } from "../outcome.js";
-import { probeAt, probedService, scanEvidence, scannedService, scanOf } from "../probe-kit.js";
+import { undecided, unknownFrom } from "../outcome.js";
+import {
+  noneAnswered,
+  probeAt,
+  probedService,
+  scannedService,
+  scanOf,
+  sshIdentSoftware,
+} from "../probe-kit.js";
 import type { Finding, Severity } from "../types.js";
 
 export function softwareOf(s: Service): SoftwareSeen | undefined {
@@ -52,11 +59,11 @@ export function judgeEach<T>(
   );
   if (services.length === 0) {
     return [
-      scan
-        ? notApplicable(`no ${what.service} answered the scan`, scanEvidence(facts))
-        : notApplicable(
-            `decided from a live handshake by a scan (bulwark scan): a configuration does not show what a ${what.service} negotiates`,
-          ),
+      noneAnswered(
+        facts,
+        what.service,
+        `decided from a live handshake by a scan (bulwark scan): a configuration does not show what a ${what.service} negotiates`,
+      ),
     ];
   }
   return services.map((s) => {
@@ -132,20 +139,13 @@ export function sshScanned(
   weak: SshPosture["weak"],
   ident = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3",
 ): Service {
-  const m = /-(OpenSSH|dropbear)_(\S+)/.exec(ident);
+  const software = sshIdentSoftware(port, ident);
   return scannedService({
     kind: "ssh",
     port,
     label: `SSH on ${port}/tcp`,
     tls: known(true, probeAt(port, ident)),
     sshPosture: known({ weak }, probeAt(port, "algorithms offered", "ssh-kex")),
-    ...(m?.[1]
-      ? {
-          software: known(
-            { product: m[1].toLowerCase(), ...(m[2] ? { version: m[2] } : {}), raw: ident },
-            probeAt(port, ident, "ssh-ident"),
-          ),
-        }
-      : {}),
+    ...(software ? { software } : {}),
   });
 }

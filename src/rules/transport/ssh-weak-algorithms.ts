@@ -1,7 +1,7 @@
 import type { SshPosture } from "../../facts/model.js";
 import { sshAlgorithmsFix } from "../../remediation/ssh-crypto.js";
 import { fail, pass } from "../outcome.js";
-import { asScanned } from "../probe-kit.js";
+import { asScanned, asScannedWith } from "../probe-kit.js";
 import type { Rule, Severity } from "../types.js";
 import { judgeEach, softwareOf, sshScanned, worst } from "./kit.js";
 
@@ -73,9 +73,9 @@ export const sshWeakAlgorithms: Rule = {
   cases: [
     {
       name: "scanned: OpenSSH offering SHA-1 key exchange and CBC ciphers",
-      facts: (f) => {
-        asScanned(f, [[22, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           sshScanned(
             22,
             [
@@ -84,15 +84,14 @@ export const sshWeakAlgorithms: Rule = {
             ],
             "SSH-2.0-OpenSSH_8.4p1 Debian-5+deb11u3",
           ),
-        );
-      },
+        ),
       expect: ["fail"],
     },
     {
       name: "scanned: old Dropbear with a 1024-bit group and DSA",
-      facts: (f) => {
-        asScanned(f, [[22, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           sshScanned(
             22,
             [
@@ -101,24 +100,17 @@ export const sshWeakAlgorithms: Rule = {
             ],
             "SSH-2.0-dropbear_2015.67",
           ),
-        );
-      },
+        ),
       expect: ["fail"],
     },
     {
       name: "scanned: modern OpenSSH",
-      facts: (f) => {
-        asScanned(f, [[22, "open"]]);
-        f.services.push(sshScanned(22, []));
-      },
+      facts: (f) => asScannedWith(f, sshScanned(22, [])),
       expect: ["pass"],
     },
     {
       name: "scanned: SSH whose key exchange never completed",
-      facts: (f) => {
-        asScanned(f, [[22, "open"]]);
-        f.services.push({ ...sshScanned(22, []), sshPosture: undefined });
-      },
+      facts: (f) => asScannedWith(f, { ...sshScanned(22, []), sshPosture: undefined }),
       expect: ["unknown"],
     },
     {

@@ -1,7 +1,7 @@
 import type { TlsPosture } from "../../facts/model.js";
 import { tlsCertificateFix } from "../../remediation/tls.js";
 import { fail, pass, undecided } from "../outcome.js";
-import { asScanned } from "../probe-kit.js";
+import { asScannedWith } from "../probe-kit.js";
 import type { Rule, Severity } from "../types.js";
 import { judgeEach, posture, softwareOf, speaksTls, tlsKindOf, tlsService, worst } from "./kit.js";
 
@@ -60,6 +60,11 @@ function problemsOf(c: Certificate, admin: boolean): Problem[] {
   return out;
 }
 
+/** The cases' valid certificate (posture()) with some of its details changed. */
+function withCertificate(changes: Partial<Certificate>): TlsPosture {
+  return posture({ certificate: { ...(posture().certificate as Certificate), ...changes } });
+}
+
 export const tlsCertificate: Rule = {
   meta: {
     id: "tls-certificate",
@@ -106,84 +111,62 @@ export const tlsCertificate: Rule = {
   cases: [
     {
       name: "scanned: valid certificate from a CA, RSA 2048",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(tlsService(443, posture()));
-      },
+      facts: (f) => asScannedWith(f, tlsService(443, posture())),
       expect: ["pass"],
     },
     {
       name: "scanned: uhttpd's self-signed certificate with a 1024-bit key (old px5g default)",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           tlsService(
             443,
-            posture({
-              certificate: {
-                subject: "CN=OpenWrt",
-                notAfter: "2027-01-01T00:00:00.000Z",
-                expired: false,
-                daysLeft: 41,
-                selfSigned: true,
-                keyType: "rsa",
-                keyBits: 1024,
-                trustError: "DEPTH_ZERO_SELF_SIGNED_CERT",
-              },
+            withCertificate({
+              subject: "CN=OpenWrt",
+              notAfter: "2027-01-01T00:00:00.000Z",
+              daysLeft: 41,
+              selfSigned: true,
+              keyBits: 1024,
+              trustError: "DEPTH_ZERO_SELF_SIGNED_CERT",
             }),
             { product: "uhttpd" },
           ),
-        );
-      },
+        ),
       expect: ["fail"],
     },
     {
       name: "scanned: self-signed only (low)",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           tlsService(
             443,
-            posture({
-              certificate: {
-                ...(posture().certificate as Certificate),
-                selfSigned: true,
-                trustError: "DEPTH_ZERO_SELF_SIGNED_CERT",
-              },
-            }),
+            withCertificate({ selfSigned: true, trustError: "DEPTH_ZERO_SELF_SIGNED_CERT" }),
           ),
-        );
-      },
+        ),
       expect: ["fail"],
     },
     {
       name: "scanned: expired",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           tlsService(
             443,
-            posture({
-              certificate: {
-                ...(posture().certificate as Certificate),
-                notAfter: "2025-01-01T00:00:00.000Z",
-                expired: true,
-                daysLeft: -689,
-                trustError: "CERT_HAS_EXPIRED",
-              },
+            withCertificate({
+              notAfter: "2025-01-01T00:00:00.000Z",
+              expired: true,
+              daysLeft: -689,
+              trustError: "CERT_HAS_EXPIRED",
             }),
             { product: "nginx" },
           ),
-        );
-      },
+        ),
       expect: ["fail"],
     },
     {
       name: "scanned: no certificate seen",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(tlsService(443, posture({ certificate: undefined })));
-      },
+      facts: (f) => asScannedWith(f, tlsService(443, posture({ certificate: undefined }))),
       expect: ["unknown"],
     },
   ],

@@ -1,7 +1,7 @@
 import { known, unknown } from "../../facts/value.js";
 import { tlsVersionsFix } from "../../remediation/tls.js";
 import { fail, pass, undecided } from "../outcome.js";
-import { asScanned, probeAt } from "../probe-kit.js";
+import { asScanned, asScannedWith, probeAt } from "../probe-kit.js";
 import type { Rule } from "../types.js";
 import {
   judgeEach,
@@ -68,44 +68,36 @@ export const tlsLegacyVersions: Rule = {
   cases: [
     {
       name: "scanned: admin HTTPS (nginx 1.22) accepts TLS 1.0",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           tlsService(443, posture({ accepted: ["TLSv1", "TLSv1.1", "TLSv1.2"] }), {
             product: "nginx",
             version: "1.22.1",
           }),
-        );
-      },
+        ),
       expect: ["fail"],
     },
     {
       name: "scanned: TLS 1.2 and 1.3 only",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(tlsService(443, posture()));
-      },
+      facts: (f) => asScannedWith(f, tlsService(443, posture())),
       expect: ["pass"],
     },
     {
       name: "scanned: TLS 1.0/1.1 cannot be offered by the scanner",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(tlsService(443, posture({ untested: ["TLSv1", "TLSv1.1"] })));
-      },
+      facts: (f) => asScannedWith(f, tlsService(443, posture({ untested: ["TLSv1", "TLSv1.1"] }))),
       expect: ["unknown"],
     },
     {
       name: "scanned: HTTPS port whose handshake failed",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           tlsService(443, posture(), {
             tls: unknown("the TLS handshake did not complete", probeAt(443, "open")),
             tlsPosture: undefined,
           }),
-        );
-      },
+        ),
       expect: ["unknown"],
     },
     {
@@ -115,17 +107,16 @@ export const tlsLegacyVersions: Rule = {
     },
     {
       name: "scanned: MQTT over TLS accepts TLS 1.1 (not administrative: medium)",
-      facts: (f) => {
-        asScanned(f, [[8883, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           tlsService(8883, posture({ accepted: ["TLSv1.1", "TLSv1.2"] }), {
             kind: "mqtt",
             admin: false,
             label: "MQTT over TLS on 8883/tcp",
             tls: known(true, probeAt(8883, "TLSv1.2", "tls")),
           }),
-        );
-      },
+        ),
       expect: ["fail"],
     },
   ],

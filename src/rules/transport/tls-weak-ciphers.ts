@@ -1,6 +1,6 @@
 import { tlsCiphersFix } from "../../remediation/tls.js";
 import { fail, pass, undecided } from "../outcome.js";
-import { asScanned } from "../probe-kit.js";
+import { asScannedWith } from "../probe-kit.js";
 import type { Rule, Severity } from "../types.js";
 import { judgeEach, posture, softwareOf, speaksTls, tlsKindOf, tlsService, worst } from "./kit.js";
 
@@ -61,32 +61,27 @@ export const tlsWeakCiphers: Rule = {
   cases: [
     {
       name: "scanned: anonymous and static RSA suites accepted",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           tlsService(443, posture({ weakCiphers: ["AECDH-AES256-SHA", "AES256-GCM-SHA384"] }), {
             product: "lighttpd",
           }),
-        );
-      },
+        ),
       expect: ["fail"],
     },
     {
       name: "scanned: every weak family tried and refused",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(tlsService(443, posture()));
-      },
+      facts: (f) => asScannedWith(f, tlsService(443, posture())),
       expect: ["pass"],
     },
     {
       name: "scanned: RC4 and 3DES could not be tried, the rest refused",
-      facts: (f) => {
-        asScanned(f, [[443, "open"]]);
-        f.services.push(
+      facts: (f) =>
+        asScannedWith(
+          f,
           tlsService(443, posture({ untestedCiphers: ["EXPORT", "RC4", "3DES / DES"] })),
-        );
-      },
+        ),
       expect: ["unknown"],
     },
   ],

@@ -14,6 +14,7 @@ import { known, type ProbeOrigin, unknown } from "../../facts/value.js";
 import type { DefaultLoginService } from "../../secrets/defaults.js";
 import type { HostScan } from "../index.js";
 import type { Limiter } from "../limiter.js";
+import { portOrigin } from "../port-origin.js";
 import { type DefaultPair, defaultPairs, MAX_ATTEMPTS, type PairHints } from "./defaults.js";
 import { basicAttempter, detectBasic } from "./http-basic.js";
 import { detectLuci, luciLogin } from "./luci.js";
@@ -190,15 +191,7 @@ export async function tryDefaultCredentials(
 }
 
 function origin(address: string, c: CredentialCheck, excerpt: string): ProbeOrigin {
-  return {
-    kind: "probe",
-    probe: `default-credentials:${c.login}`,
-    address,
-    port: c.port,
-    transport: "tcp",
-    time: c.time,
-    excerpt,
-  };
+  return portOrigin(`default-credentials:${c.login}`, address, c.port, c.time, excerpt);
 }
 
 /** Sets `auth.defaultCredential` of each service a default was tried on. */

@@ -14,6 +14,7 @@
 import { randomBytes } from "node:crypto";
 import { isIP, Socket } from "node:net";
 import tls from "node:tls";
+import { certificateName } from "../certificate-name.js";
 import { printable } from "./tcp.js";
 
 /** MQTT 3.1.1 §3.2.2.3, by return code. */
@@ -156,21 +157,15 @@ function isoOr(date: string): string {
 
 function tlsSession(s: tls.TLSSocket): MqttTlsSession {
   const cert = s.getPeerCertificate();
-  const name = (o: unknown) =>
-    o && typeof o === "object"
-      ? Object.entries(o as Record<string, unknown>)
-          .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("+") : String(v)}`)
-          .join(", ")
-      : "";
   const has = cert && Object.keys(cert).length > 0;
   return {
     version: s.getProtocol() ?? "?",
     cipher: s.getCipher()?.name ?? "?",
     ...(has
       ? {
-          subject: name(cert.subject),
+          subject: certificateName(cert.subject),
           notAfter: isoOr(cert.valid_to),
-          selfSigned: name(cert.subject) === name(cert.issuer),
+          selfSigned: certificateName(cert.subject) === certificateName(cert.issuer),
         }
       : {}),
     ...(s.authorizationError ? { trustError: String(s.authorizationError) } : {}),

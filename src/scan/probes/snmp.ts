@@ -2,7 +2,9 @@
  * SNMP: does the agent answer the factory-default communities? One GetRequest for sysDescr.0 and
  * sysName.0 per version (v1, v2c) and community ("public", "private": the two well-known defaults,
  * nothing else is ever guessed), four datagrams on one UDP socket, each sent again once when still
- * unanswered halfway through the time-out. Reading only: no SetRequest, no walk.
+ * unanswered halfway through the time-out. Once one community answered, the agent is alive and
+ * answers within milliseconds: the others get a short grace, not the rest of the time-out (an
+ * agent that ignores a wrong community never answers it). Reading only: no SetRequest, no walk.
  *
  * The socket is connected, because only a connected UDP socket hears the ICMP port-unreachable
  * (ECONNREFUSED) that proves nothing listens; that is also why this is not built on net-snmp, which
@@ -61,11 +63,15 @@ export interface SnmpResult {
 export interface SnmpOptions {
   /** The whole exchange, retransmission included (default 3000 ms). */
   timeoutMs?: number;
+  /** Once one request was answered, how long the others still get (default 250 ms). */
+  graceMs?: number;
 }
 
 /** Datagrams that answer nothing before the probe gives up on a flooding peer. */
 const MAX_IGNORED_DATAGRAMS = 64;
 const MAX_RECEIVED_BYTES = 1_048_576;
+/** Once one community answered, how long the others get (a live agent answers in milliseconds). */
+const ANSWERED_GRACE_MS = 250;
 /** A sysDescr longer than this is cut (RFC 1213 allows 255). */
 const MAX_TEXT = 255;
 
@@ -129,12 +135,14 @@ export function snmpProbe(
     let refused = false;
     let settled = false;
     let retransmit: NodeJS.Timeout | undefined;
+    let grace: NodeJS.Timeout | undefined;
 
     const finish = (error?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(deadline);
       clearTimeout(retransmit);
+      clearTimeout(grace);
       socket.removeAllListeners("message");
       try {
         socket.close();
@@ -209,6 +217,8 @@ export function snmpProbe(
       if (requests.every((x) => x.answered)) finish();
       else if (result.ignored.datagrams > MAX_IGNORED_DATAGRAMS || received > MAX_RECEIVED_BYTES)
         finish("flood of datagrams that answer nothing");
+      else if (result.answers.length > 0)
+        grace ??= setTimeout(() => finish(), opts.graceMs ?? ANSWERED_GRACE_MS);
     });
     try {
       socket.connect(port, address, () => {

@@ -2,6 +2,11 @@
  * TCP connect and banner grab: connect, then read what the server says first (up to `maxBytes`
  * within `bannerMs`). Nothing is sent. Every outcome is a clean result, never a throw: "open"
  * (with or without a banner), "closed" (refused), "no-answer" (time-out), "error".
+ *
+ * A scan need not wait idle while a port stays silent: `onSilent` tells it when the connection has
+ * said nothing for `silentMs`, so the probes for silent ports can start, and `signal` ends the
+ * banner wait once one of them has shown that the server only speaks when spoken to. `takeOver`
+ * hands the open connection to the next probe instead of closing it.
  */
 import { Socket } from "node:net";
 
@@ -24,6 +29,27 @@ export interface TcpOptions {
   bannerMs?: number;
   /** Banner bytes kept (default 512). */
   maxBytes?: number;
+  /** Called once when the connection has stayed silent this long (default 150 ms). */
+  onSilent?: () => void;
+  silentMs?: number;
+  /**
+   * Aborted: stop waiting for a banner, if nothing has come yet (the port is then open without
+   * one). Once bytes came, the wait for the rest of the banner goes on as usual.
+   */
+  signal?: AbortSignal;
+  /**
+   * Offered the still-open connection once its banner is read (not when the server closed it),
+   * with every byte read so far (the banner may be cut to `maxBytes`): returning true takes it over, paused and without this probe's listeners; the taker must
+   * destroy it. For a next probe that continues on this connection rather than opening another,
+   * which some servers make wait (a telnetd serving one login at a time).
+   */
+  takeOver?: (socket: Socket, received: Buffer) => boolean;
+}
+
+/** A connection left open for the next probe, with every byte read on it so far. */
+export interface OpenConnection {
+  socket: Socket;
+  received: Buffer;
 }
 
 /** How long a banner that is only telnet negotiation waits for more (the login prompt). */
@@ -68,13 +94,33 @@ export function tcpProbe(address: string, port: number, opts: TcpOptions = {}): 
     let connectedAt = 0;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
-    const finish = (r: Omit<TcpResult, "address" | "port" | "time" | "ms">) => {
+    let silence: NodeJS.Timeout | undefined;
+    const stopWaiting = () => {
+      if (connectedAt && size === 0) finish({ state: "open" });
+    };
+    /** Whether the taker took the connection: only after a whole banner, never an ended one. */
+    const handedOver = (complete: boolean): boolean => {
+      if (!complete || size === 0 || !opts.takeOver || socket.destroyed || socket.readableEnded)
+        return false;
+      socket.pause();
+      socket
+        .off("error", onError)
+        .off("connect", onConnect)
+        .off("end", onEnd)
+        .off("close", onClose);
+      // Until the taker listens: a reset in between must not throw.
+      socket.on("error", () => {});
+      return opts.takeOver(socket, Buffer.concat(chunks));
+    };
+    const finish = (r: Omit<TcpResult, "address" | "port" | "time" | "ms">, complete = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      socket.removeAllListeners("data");
-      socket.destroy();
+      clearTimeout(silence);
+      opts.signal?.removeEventListener("abort", stopWaiting);
+      socket.off("data", onData);
       const banner = size > 0 ? Buffer.concat(chunks).subarray(0, maxBytes) : undefined;
+      if (!(r.state === "open" && handedOver(complete))) socket.destroy();
       resolve({
         address,
         port,
@@ -84,23 +130,27 @@ export function tcpProbe(address: string, port: number, opts: TcpOptions = {}): 
         ...(r.state === "open" && banner ? { banner } : {}),
       });
     };
-    socket.on("error", (err: NodeJS.ErrnoException) => {
+    const onError = (err: NodeJS.ErrnoException) => {
       if (connectedAt) finish({ state: "open" });
       else if (err.code === "ECONNREFUSED") finish({ state: "closed" });
       else if (err.code === "EHOSTUNREACH" || err.code === "ENETUNREACH")
         finish({ state: "no-answer", error: err.code });
       else finish({ state: "error", error: err.code ?? err.message });
-    });
-    socket.on("connect", () => {
+    };
+    const onConnect = () => {
       connectedAt = Date.now();
       clearTimeout(timer);
-      timer = setTimeout(() => finish({ state: "open" }), bannerMs);
-    });
-    socket.on("data", (d: Buffer) => {
+      timer = setTimeout(() => finish({ state: "open" }, true), bannerMs);
+      if (opts.onSilent) silence = setTimeout(opts.onSilent, opts.silentMs ?? 150);
+      if (opts.signal?.aborted) stopWaiting();
+      else opts.signal?.addEventListener("abort", stopWaiting, { once: true });
+    };
+    const onData = (d: Buffer) => {
+      clearTimeout(silence);
       chunks.push(d);
       size += d.length;
       // Enough bytes, or a complete first line: no need to wait for more.
-      if (size >= maxBytes || d.includes(0x0a)) finish({ state: "open" });
+      if (size >= maxBytes || d.includes(0x0a)) finish({ state: "open" }, true);
       else {
         // A telnet server that opened with its option negotiation waits for our answers before
         // it says anything more: a short grace for what may follow, not the whole banner wait.
@@ -110,13 +160,18 @@ export function tcpProbe(address: string, port: number, opts: TcpOptions = {}): 
         const wait = onlyTelnetCommands(Buffer.concat(chunks))
           ? Math.min(TELNET_GRACE_MS, left)
           : left;
-        timer = setTimeout(() => finish({ state: "open" }), wait);
+        timer = setTimeout(() => finish({ state: "open" }, true), wait);
       }
-    });
-    socket.on("end", () => finish({ state: "open" }));
-    socket.on("close", () => {
+    };
+    const onEnd = () => finish({ state: "open" });
+    const onClose = () => {
       if (connectedAt) finish({ state: "open" });
-    });
+    };
+    socket.on("error", onError);
+    socket.on("connect", onConnect);
+    socket.on("data", onData);
+    socket.on("end", onEnd);
+    socket.on("close", onClose);
     timer = setTimeout(() => finish({ state: "no-answer", error: "time-out" }), timeoutMs);
     socket.connect({ host: address, port });
   });

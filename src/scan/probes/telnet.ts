@@ -8,6 +8,7 @@
 import { Socket } from "node:net";
 import type { SoftwareSeen } from "../../facts/model.js";
 import { softwareFrom } from "../software.js";
+import { TelnetNegotiator } from "../telnet-negotiation.js";
 import { clean } from "./http.js";
 
 export interface TelnetResult {
@@ -39,15 +40,13 @@ export interface TelnetOptions {
   readMs?: number;
   /** Bytes read at most (default 8 KB). */
   maxBytes?: number;
+  /**
+   * Continue on this connection, already open, instead of opening one: the banner probe's, with
+   * what it read (the negotiation this probe then answers). Some telnet servers serve one login at
+   * a time and hold a second connection for a second or more.
+   */
+  connection?: { socket: Socket; received: Buffer };
 }
-
-const IAC = 255;
-const DONT = 254;
-const DO = 253;
-const WONT = 252;
-const WILL = 251;
-const SB = 250;
-const SE = 240;
 
 const LOGIN = /(?:login|user ?name|user)\s*:\s*$/i;
 const PASSWORD = /password\s*:\s*$/i;
@@ -78,65 +77,6 @@ export function bannerSoftware(text: string): SoftwareSeen | undefined {
   return undefined;
 }
 
-const CMD_NAMES: Record<number, string> = {
-  [DO]: "DO",
-  [DONT]: "DONT",
-  [WILL]: "WILL",
-  [WONT]: "WONT",
-};
-
-/** Strips telnet commands from the stream, collecting the replies that refuse each option. */
-class Negotiator {
-  text = "";
-  options: string[] = [];
-  negotiated = false;
-  private state: "data" | "iac" | "option" | "sb" | "sb-iac" = "data";
-  private cmd = 0;
-  private readonly answered = new Set<string>();
-
-  /** Feeds bytes; returns what to send back. */
-  feed(bytes: Buffer): Buffer {
-    const reply: number[] = [];
-    for (const b of bytes) {
-      switch (this.state) {
-        case "data":
-          if (b === IAC) this.state = "iac";
-          else if (b !== 0) this.text += String.fromCharCode(b);
-          break;
-        case "iac":
-          this.negotiated = true;
-          if (b === IAC) {
-            this.text += "\xff";
-            this.state = "data";
-          } else if (b === DO || b === DONT || b === WILL || b === WONT) {
-            this.cmd = b;
-            this.state = "option";
-          } else this.state = b === SB ? "sb" : "data";
-          break;
-        case "option": {
-          const key = `${CMD_NAMES[this.cmd]} ${b}`;
-          if (!this.answered.has(key)) {
-            this.answered.add(key);
-            if (this.options.length < 32) this.options.push(key);
-            // Refuse: we will not do it, and the server need not do it for us.
-            if (this.cmd === DO) reply.push(IAC, WONT, b);
-            else if (this.cmd === WILL) reply.push(IAC, DONT, b);
-          }
-          this.state = "data";
-          break;
-        }
-        case "sb":
-          if (b === IAC) this.state = "sb-iac";
-          break;
-        case "sb-iac":
-          this.state = b === SE ? "data" : "sb";
-          break;
-      }
-    }
-    return Buffer.from(reply);
-  }
-}
-
 export function telnetProbe(
   address: string,
   port: number,
@@ -147,8 +87,8 @@ export function telnetProbe(
   const maxBytes = opts.maxBytes ?? 8 * 1024;
   const time = new Date().toISOString();
   return new Promise((resolve) => {
-    const socket = new Socket();
-    const n = new Negotiator();
+    const socket = opts.connection?.socket ?? new Socket();
+    const n = new TelnetNegotiator();
     let size = 0;
     let connected = false;
     let settled = false;
@@ -193,12 +133,12 @@ export function telnetProbe(
         time,
       });
     };
-    socket.on("connect", () => {
+    const onConnect = () => {
       connected = true;
       clearTimeout(timer);
       timer = setTimeout(() => finish(), readMs);
-    });
-    socket.on("data", (d: Buffer) => {
+    };
+    const onData = (d: Buffer) => {
       const chunk = d.subarray(0, Math.max(0, maxBytes - size));
       size += chunk.length;
       const reply = n.feed(chunk);
@@ -206,10 +146,23 @@ export function telnetProbe(
       const tail = n.text.replace(/\r/g, "").split("\n").at(-1) ?? "";
       // A prompt waits for input: nothing more will come.
       if (size >= maxBytes || LOGIN.test(tail) || PASSWORD.test(tail)) finish();
-    });
+    };
+    socket.on("data", onData);
     socket.on("end", () => finish());
     socket.on("close", () => finish());
     socket.on("error", (err: NodeJS.ErrnoException) => finish(err.code ?? err.message));
+    const given = opts.connection;
+    if (given) {
+      // Connected already: answer what was read, then read on (it was handed over paused).
+      onConnect();
+      if (socket.destroyed) finish("closed before the probe");
+      else {
+        onData(given.received);
+        socket.resume();
+      }
+      return;
+    }
+    socket.on("connect", onConnect);
     timer = setTimeout(() => finish("time-out"), timeoutMs);
     socket.connect({ host: address, port });
   });

@@ -8,6 +8,7 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { isIP, type Socket as NetSocket, connect as netConnect } from "node:net";
 import { type PeerCertificate, type TLSSocket, connect as tlsConnect } from "node:tls";
+import { certificateName } from "../certificate-name.js";
 import {
   getHeader,
   parseCSeq,
@@ -125,14 +126,8 @@ function keyOf(branch: string, seq: number, method: string): string {
 
 function describeCert(cert: PeerCertificate, socket: TLSSocket): CertificateInfo | undefined {
   if (!cert || Object.keys(cert).length === 0) return undefined;
-  const name = (o: unknown) =>
-    o && typeof o === "object"
-      ? Object.entries(o as Record<string, unknown>)
-          .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join("+") : String(v)}`)
-          .join(", ")
-      : "";
-  const subject = name(cert.subject);
-  const issuer = name(cert.issuer);
+  const subject = certificateName(cert.subject);
+  const issuer = certificateName(cert.issuer);
   const err = socket.authorizationError;
   return {
     subject,

@@ -532,15 +532,44 @@ export async function* readLogLineBatches(
   }
 }
 
-/** Reads a whole file line by line, calling `onLine` for each; resolves with the counts. */
+/**
+ * Reads a whole file line by line, calling `onLine` for each as soon as it is split off (no batch:
+ * a line and what its handler makes of it can die young, which keeps the garbage collector's
+ * work small); resolves with the counts.
+ */
 export async function forEachLogLine(
   input: string | Readable,
   onLine: LineHandler,
   opts: ReadLinesOptions = {},
 ): Promise<ReadStats> {
+  const source = opts.source ?? (typeof input === "string" ? input : "stream");
   const stats: ReadStats = opts.stats ?? { lines: 0, longLines: 0, bytes: 0, unterminated: false };
-  for await (const batch of readLogLineBatches(input, { ...opts, stats })) {
-    for (const line of batch) onLine(line);
+  const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const warn = new WarnLimiter(opts.onWarning);
+  const splitter = new LineSplitter(max, (lineNo, bytes) => {
+    stats.longLines++;
+    warn.note(`${source}:${lineNo}: line of ${bytes} bytes cut to ${max} (rest dropped)`);
+  });
+  const stream =
+    typeof input === "string"
+      ? createReadStream(input, { highWaterMark: opts.chunkBytes ?? 1024 * 1024 })
+      : input;
+  const emit = (text: string, lineNo: number) => {
+    stats.lines++;
+    onLine({ text, source, lineNo });
+  };
+  try {
+    for await (const chunk of stream) {
+      const b = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+      stats.bytes += b.length;
+      splitter.push(b, emit);
+    }
+    if (splitter.hasPending) {
+      stats.unterminated = true;
+      if (!opts.dropUnterminated) splitter.flush(emit);
+    }
+  } finally {
+    if (typeof input === "string") (stream as Readable).destroy();
   }
   return stats;
 }
