@@ -1,6 +1,8 @@
 import { isPublicAddress } from "../../facts/address.js";
+import type { Facts } from "../../facts/model.js";
 import { asRouter, iface, withNetwork } from "../case-kit.js";
 import { fail, pass, undecided, unknownFrom } from "../outcome.js";
+import { asScanned, scanEvidence, scannedService, scanOf } from "../probe-kit.js";
 import type { Finding, Rule } from "../types.js";
 
 export const wanAddressPrivate: Rule = {
@@ -9,14 +11,15 @@ export const wanAddressPrivate: Rule = {
     title: "The WAN/SIM address is private, not a public internet address",
     severity: "medium",
     guidelines: ["RBT-01"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["router"],
     rationale:
-      "A public address on the WAN (or SIM) shows the router and every port forward to the whole internet, and unsolicited traffic is billed on the SIM.",
+      "A public address on the WAN (or SIM) shows the router and every port forward to the whole internet, and unsolicited traffic is billed on the SIM. A scan tells it only from the internet (--vantage internet): a router that answers there on a public address has one.",
     remediation:
       "Use a private-APN SIM (or a private WAN address behind the operator's firewall) and reach the router by VPN.",
   },
   check(facts) {
+    if (facts.target.kind === "probe") return fromScan(facts);
     if (!facts.network.known) return [unknownFrom(facts.network, "WAN addressing")];
     const wans = facts.network.value.interfaces.filter(
       (i) => (i.role === "wan" || i.role === "mobile") && i.enabled,
@@ -63,6 +66,22 @@ export const wanAddressPrivate: Rule = {
   },
   cases: [
     {
+      name: "scan from the internet: the router answers on a public address",
+      facts: (f) => {
+        asScanned(f, [[443, "open"]], "internet", [], "198.51.100.20");
+        f.services.push(scannedService({ kind: "https", port: 443 }, "internet"));
+      },
+      expect: ["fail"],
+    },
+    {
+      name: "scan from inside the network: the WAN address is not what was scanned",
+      facts: (f) => {
+        asScanned(f, [[443, "open"]], "local", [], "192.168.1.1");
+        f.services.push(scannedService({ kind: "https", port: 443 }));
+      },
+      expect: ["unknown"],
+    },
+    {
       name: "static public",
       facts: (f) => {
         asRouter(f);
@@ -88,3 +107,36 @@ export const wanAddressPrivate: Rule = {
     },
   ],
 };
+
+/**
+ * A scan sees the WAN address only when it stood on the internet and the address it reached is
+ * public; anything else (a LAN address, a scan from inside) says nothing about the SIM's address.
+ */
+function fromScan(facts: Facts): Finding[] {
+  const scan = scanOf(facts);
+  if (scan?.vantage !== "internet" || !isPublicAddress(scan.address))
+    return [
+      undecided(
+        "a scan tells the WAN address only from the internet (--vantage internet) at the router's public address",
+        scanEvidence(facts),
+      ),
+    ];
+  const answered = facts.services.filter((s) => s.enabled.known && s.enabled.value);
+  if (answered.length === 0)
+    return [
+      undecided(
+        `nothing answered on ${scan.address}: whether it is the router's own public address cannot be told`,
+        scanEvidence(facts),
+      ),
+    ];
+  return [
+    fail(
+      `the router answers from the internet on the public address ${scan.address} (${answered.map((s) => s.label).join(", ")})`,
+      [...scanEvidence(facts), ...answered.flatMap((s) => s.enabled.at)],
+      {
+        summary:
+          "Ask the operator for a private APN / private address and reach the router over a VPN; until then close every service to the WAN.",
+      },
+    ),
+  ];
+}
