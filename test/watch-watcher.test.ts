@@ -236,6 +236,33 @@ jails:
   });
 });
 
+describe("startWatcher: access events", () => {
+  it("dates an access event by its line's own stamp, read in the configured time zone", async () => {
+    writeFileSync(
+      join(dir, "tz.log"),
+      "Mar  5 10:00:00 host sshd[7]: Accepted publickey for admin from 192.0.2.7 port 50514 ssh2: ED25519 SHA256:x\n",
+    );
+    const cfg = config(`
+timezone: "+05:00"
+jails:
+  sshd:
+    filter: sshd-mini.conf
+    logpath: tz.log
+    ignoreself: false
+`);
+    const r = recorder();
+    const w = await startWatcher(cfg, { ...quiet, once: true, onEvent: r.onEvent });
+    await w.done;
+    await w.stop();
+    const times = r.events.flatMap((e) =>
+      e.type === "access" ? [new Date(e.event.time).toISOString()] : [],
+    );
+    // 10:00 at +05:00 is 05:00 UTC, on 5 March of the year the stamp is nearest to.
+    expect(times).toHaveLength(1);
+    expect(times[0]).toMatch(/^\d{4}-03-05T05:00:00\.000Z$/);
+  });
+});
+
 describe("startWatcher: syslog and journal", () => {
   it("routes syslog from routers to the jails that read syslog, by sender", async () => {
     const cfg = config(`

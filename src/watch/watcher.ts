@@ -31,7 +31,12 @@ import {
   WebhookChannel,
 } from "./alerts/index.js";
 import { defaultStatePath, type WatchConfig, type WatchJailConfig } from "./config.js";
-import { type DetectedAccessEvent, detectAccessEvent } from "./events/index.js";
+import {
+  type AccessEventDetector,
+  createAccessEventDetector,
+  createLineTimeReader,
+  type DetectedAccessEvent,
+} from "./events/index.js";
 import { type CompiledFilter, compileFilter } from "./filter/compile.js";
 import { loadFilter } from "./filter/load.js";
 import {
@@ -294,6 +299,8 @@ class WatcherImpl implements Watcher {
   readonly #o: WatcherOptions;
   readonly #once: boolean;
   readonly #clock: Clock;
+  /** Access events dated by their line's stamp, read in the configured zone (else the machine's). */
+  readonly #events: AccessEventDetector;
   readonly #replay: ReplayClock | undefined;
   readonly #env: NodeJS.ProcessEnv;
   readonly #startedAt = Date.now();
@@ -320,6 +327,11 @@ class WatcherImpl implements Watcher {
     this.#once = opts.once ?? false;
     this.#replay = this.#once ? new ReplayClock() : undefined;
     this.#clock = this.#replay ?? opts.clock ?? systemClock;
+    const now = () => this.#clock.now();
+    this.#events = createAccessEventDetector({
+      now,
+      lineTime: createLineTimeReader({ timezone: config.timezone, now }),
+    });
     this.#env = opts.env ?? process.env;
     this.done = new Promise((r) => {
       this.#resolveDone = r;
@@ -570,7 +582,7 @@ class WatcherImpl implements Watcher {
     // Access events (logins, configuration changes, links going down, reboots) are not failures:
     // they are reported whatever jails read the line, once per line, and alerted when live.
     if (!backlog) {
-      const event = detectAccessEvent(line);
+      const event = this.#events.detect(line);
       if (event) {
         this.#emit({ type: "access", event });
         if (live && !this.#once) this.#dispatcher?.access(event);
