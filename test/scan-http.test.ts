@@ -401,5 +401,13 @@ describe("HTTP facts and rules, end to end", () => {
     ]);
     const doc = JSON.parse(json.stdout);
     expect(doc.targets[0].scan.http[0]).toMatchObject({ port: basic, state: "http" });
+    // SARIF for pipelines: the Basic-over-HTTP failure, located at the scanned address.
+    const sarif = await runCli([
+      ...["scan", HOST, "--ports", String(basic), "--timeout", "1500", "--format", "sarif"],
+    ]);
+    const run = JSON.parse(sarif.stdout).runs[0];
+    const hit = run.results.find((r: { ruleId: string }) => r.ruleId === "http-basic-auth-plain");
+    expect(hit?.locations[0].physicalLocation.artifactLocation.uri).toBe(HOST);
+    expect(sarif.code).toBe(1);
   });
 });

@@ -85,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     )
     .addOption(
       new Option("-f, --format <format>", "output format")
-        .choices(["text", "json"])
+        .choices(["text", "json", "sarif"])
         .default("text"),
     )
     .option("--timeout <ms>", "per-probe time-out in milliseconds", "3000")

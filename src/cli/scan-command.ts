@@ -7,6 +7,7 @@ import { settingsFrom } from "../engine/profile.js";
 import { runRules, type TargetReport } from "../engine/run.js";
 import { colorsFor } from "../report/colors.js";
 import { toJson } from "../report/json.js";
+import { toSarif } from "../report/sarif.js";
 import { toText } from "../report/text.js";
 import { ALL_RULES } from "../rules/index.js";
 import { SEVERITIES, type Severity } from "../rules/types.js";
@@ -189,6 +190,8 @@ export async function runScanCommand(specs: string[], opts: ScanCommandOptions):
       };
     });
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  } else if (opts.format === "sarif") {
+    process.stdout.write(toSarif(reports));
   } else {
     process.stdout.write(scanSummary(scans));
     process.stdout.write(
