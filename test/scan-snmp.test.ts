@@ -394,7 +394,7 @@ describe("a scan's SNMP facts, and the rule judging them", () => {
       if (req.community.toString() === "public")
         reply(response(req, "Linux gw 5.15 net-snmp 5.9.3"));
     });
-    const scan = await scanOne(a.port, [{ port: 4569, transport: "udp" }]);
+    const scan = await scanOne(a.port, [{ port: 1900, transport: "udp" }]);
     const svc = scan.facts.services.find((s) => s.kind === "snmp");
     expect(svc?.ports).toMatchObject({ known: true, value: [{ from: a.port, transport: "udp" }] });
     expect(svc?.enabled).toMatchObject({ known: true, value: true });
@@ -410,8 +410,8 @@ describe("a scan's SNMP facts, and the rule judging them", () => {
     expect(findings.map((f) => f.status)).toEqual(["fail"]);
     expect(findings[0]?.fix?.summary).toMatch(/SNMPv3/);
     // Other UDP ports are still reported as not probed.
-    expect(scan.skipped).toEqual([{ port: 4569, transport: "udp" }]);
-    expect(scan.facts.diagnostics.map((d) => d.message)).toContain("UDP not probed yet: 4569/udp");
+    expect(scan.skipped).toEqual([{ port: 1900, transport: "udp" }]);
+    expect(scan.facts.diagnostics.map((d) => d.message)).toContain("UDP not probed yet: 1900/udp");
     expect(scanSummary([scan])).toContain(
       `${a.port}/udp SNMP: default community "public" ANSWERED`,
     );
@@ -433,7 +433,7 @@ describe("a scan's SNMP facts, and the rule judging them", () => {
       "scan",
       HOST,
       "--ports",
-      "161/udp,4569/udp",
+      "161/udp,1900/udp",
       "--format",
       "json",
       "--timeout",
@@ -445,7 +445,7 @@ describe("a scan's SNMP facts, and the rule judging them", () => {
     expect(snmp[0]).toMatchObject({ address: HOST, port: 161 });
     expect(["closed", "answered", "no-answer"]).toContain(snmp[0].state);
     expect(snmp[0].tried).toHaveLength(4);
-    expect(doc.targets[0].scan.udpNotProbed).toEqual([4569]);
+    expect(doc.targets[0].scan.udpNotProbed).toEqual([1900]);
     const text = await runCli(["scan", HOST, "--ports", "161/udp", "--timeout", "600"]);
     expect(text.stdout).toMatch(/161\/udp SNMP: /);
   });

@@ -13,6 +13,7 @@ import { ALL_RULES } from "../rules/index.js";
 import { SEVERITIES, type Severity } from "../rules/types.js";
 import { describeCheck } from "../scan/credentials/index.js";
 import { httpExcerpt } from "../scan/http-facts.js";
+import { iax2Excerpt } from "../scan/iax2-facts.js";
 import { type HostScan, scanTargets } from "../scan/index.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_RATE, Limiter, progressBar } from "../scan/limiter.js";
 import { describeMqtt } from "../scan/mqtt-facts.js";
@@ -118,6 +119,7 @@ export function scanSummary(scans: HostScan[]): string {
         `  ${x.port}/tcp MQTT: ${describeMqtt(x)}${x.access === "anonymous" ? " — ANONYMOUS ACCESS" : ""}`,
       );
     for (const x of s.snmp) out.push(`  ${x.port}/udp SNMP: ${snmpExcerpt(x)}`);
+    for (const x of s.iax2) out.push(`  ${x.port}/udp IAX2: ${iax2Excerpt(x)}`);
     for (const c of s.credentials ?? []) out.push(`  ${describeCheck(c)}`);
   }
   return `${out.join("\n")}\n`;
@@ -185,6 +187,7 @@ export async function runScanCommand(specs: string[], opts: ScanCommandOptions):
         telnet: s.telnet,
         mqtt: s.mqtt,
         snmp: s.snmp,
+        iax2: s.iax2,
         udpNotProbed: s.skipped.map((p) => p.port),
         ...(s.credentials ? { defaultCredentials: s.credentials } : {}),
       };

@@ -11,6 +11,7 @@ import { known, type ProbeOrigin, unknown } from "../facts/value.js";
 import { applyAdvisories } from "./advisory-facts.js";
 import { type CredentialCheck, tryDefaultCredentials } from "./credentials/index.js";
 import { fillHttpFacts } from "./http-facts.js";
+import { fillIax2Facts, IAX2_PORTS } from "./iax2-facts.js";
 import { Limiter, type LimiterOptions } from "./limiter.js";
 import { fillMqttFacts, MQTT_PORTS } from "./mqtt-facts.js";
 import {
@@ -22,6 +23,7 @@ import {
   tlsPostureFact,
 } from "./posture-facts.js";
 import { type HttpResult, httpProbe } from "./probes/http.js";
+import { type Iax2Result, iax2Probe } from "./probes/iax2.js";
 import { type MqttResult, mqttProbe } from "./probes/mqtt.js";
 import { type RtspResult, rtspProbe } from "./probes/rtsp.js";
 import { type SnmpResult, snmpProbe } from "./probes/snmp.js";
@@ -71,6 +73,8 @@ export interface ScanOptions extends LimiterOptions {
   mqttPorts?: number[];
   /** Further UDP ports probed as SNMP (besides 161/udp). */
   snmpPorts?: number[];
+  /** Further UDP ports probed as IAX2 (besides 4569/udp). */
+  iax2Ports?: number[];
   /**
    * Try a few factory-default passwords (at most 3 per login; see src/scan/credentials) on the
    * SSH, telnet and web logins found. Off by default: it is a login attempt, not an observation.
@@ -99,6 +103,8 @@ export interface HostScan {
   mqtt: MqttResult[];
   /** GetRequests with the default communities on SNMP ports (161/udp). */
   snmp: SnmpResult[];
+  /** A POKE on IAX2 ports (4569/udp). */
+  iax2: Iax2Result[];
   /** UDP ports asked for but not probed yet. */
   skipped: PortSpec[];
   /** Factory defaults tried (only with tryDefaultCredentials): by reference, never the password. */
@@ -235,6 +241,7 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
     telnet: [],
     mqtt: [],
     snmp: [],
+    iax2: [],
     skipped: [],
     facts,
   };
@@ -260,11 +267,16 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
   const udp = ports.filter((p) => p.transport === "udp");
   const sipUdp = udp.filter((p) => ctx.isSip(p.port)).map((p) => p.port);
   const snmpUdp = udp.filter((p) => isSnmp(p.port)).map((p) => p.port);
-  scan.skipped = udp.filter((p) => !ctx.isSip(p.port) && !isSnmp(p.port));
+  const isIax2 = (p: number) => IAX2_PORTS.includes(p) || (opts.iax2Ports ?? []).includes(p);
+  const iax2Udp = udp.filter((p) => isIax2(p.port)).map((p) => p.port);
+  scan.skipped = udp.filter((p) => !ctx.isSip(p.port) && !isSnmp(p.port) && !isIax2(p.port));
   const tcpPorts = ports.filter((p) => p.transport === "tcp").map((p) => p.port);
   const sipUdpScans = sipUdp.map((port) => sipPort(address, port, "udp", limiter, opts));
   const snmpScans = snmpUdp.map((port) =>
     limiter.run(() => snmpProbe(address, port, { timeoutMs })),
+  );
+  const iax2Scans = iax2Udp.map((port) =>
+    limiter.run(() => iax2Probe(address, port, { timeoutMs })),
   );
   // Each TCP port on its own: connect, banner, then its protocol probes as soon as it answered,
   // not once every port is done.
@@ -275,6 +287,7 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
     (s): s is SipPortScan => s !== undefined,
   );
   scan.snmp = await Promise.all(snmpScans);
+  scan.iax2 = await Promise.all(iax2Scans);
   fillFacts(scan, opts.class, opts.vantage ?? "local");
   if (opts.tryDefaultCredentials)
     scan.credentials = await tryDefaultCredentials(scan, limiter, timeoutMs);
@@ -585,6 +598,8 @@ function fillFacts(
     const inferred = inferClass([
       ...open.map((t) => t.port),
       ...scan.sip.filter((s) => answersSip(s.options)).map((s) => s.port),
+      // An IAX2 answer means a PBX whatever its port: counted as IAX2's own 4569.
+      ...(scan.iax2.some((x) => x.state === "answered") ? [4569] : []),
     ]);
     f.device.class = inferred
       ? known(inferred, {
@@ -702,12 +717,14 @@ function fillFacts(
     address,
   );
   fillSnmpFacts(f, scan.snmp, address, vantage);
+  fillIax2Facts(f, scan.iax2, address, vantage);
   addTlsPosture(f.services, scan.tls, address);
   scanCoverage(f, address, vantage, scan.tcp, [
     ...scan.sip
       .filter((s) => s.transport === "udp")
       .map((s) => ({ port: s.port, answered: answersSip(s.options) })),
     ...scan.snmp.map((s) => ({ port: s.port, answered: s.state === "answered" })),
+    ...scan.iax2.map((s) => ({ port: s.port, answered: s.state === "answered" })),
   ]);
   applyAdvisories(f.services);
 }

@@ -1,11 +1,18 @@
-import type { AsteriskRef } from "../../facts/model.js";
+import type { AsteriskRef, Facts, PortRange, Service } from "../../facts/model.js";
 import type { SipTransport } from "../../facts/pbx.js";
-import { known } from "../../facts/value.js";
+import { known, unknown } from "../../facts/value.js";
 import { asteriskFix } from "../../remediation/asterisk.js";
 import { fail, pass, undecided } from "../outcome.js";
-import { probeAt } from "../probe-kit.js";
-import type { Rule } from "../types.js";
-import { endpoint, policy, sipOf, transport, transportRef, withSip } from "./kit.js";
+import {
+  answeredOn,
+  asScanned,
+  probeAt,
+  scanEvidence,
+  scannedService,
+  scanOf,
+} from "../probe-kit.js";
+import type { Finding, Rule } from "../types.js";
+import { asPbx, endpoint, policy, sipOf, transport, transportRef, withSip } from "./kit.js";
 
 /** modules.conf beside the file that configured the listener. */
 function modulesRef(t: SipTransport | undefined): AsteriskRef {
@@ -17,13 +24,45 @@ function modulesRef(t: SipTransport | undefined): AsteriskRef {
   };
 }
 
+/** IAX2 services a scan described (a POKE asked them), not ones a configuration declared. */
+function scannedIax2(facts: Facts): Service[] {
+  return facts.services.filter(
+    (s) => s.kind === "iax2" && s.cfg === undefined && s.enabled.at.some((o) => o.kind === "probe"),
+  );
+}
+
+/**
+ * What a POKE tells: an answer proves chan_iax2 is loaded, not whether a trunk needs it. Most PBXs
+ * use no IAX2 at all, so an answer is reported (a finding to confirm or dismiss), with the fix for
+ * the common case; a port-unreachable proves it off; silence decides nothing.
+ */
+function judgeScanned(s: Service, vantage: "internet" | "local"): Finding {
+  const subject = s.label;
+  if (!s.enabled.known) return undecided(s.enabled.reason, s.enabled.at, { subject });
+  if (!s.enabled.value)
+    return pass(`IAX2 is not listening on ${answeredOn(s)} (ICMP port unreachable)`, s.enabled.at, {
+      subject,
+    });
+  const fix = asteriskFix(
+    "If no IAX2 trunk or user needs it, stop loading chan_iax2, then unload it (or restart Asterisk); if one does, allow 4569/udp only from its peers:",
+    [{ ref: modulesRef(undefined), set: [["noload", "chan_iax2.so"]] }],
+  );
+  fix.commands?.lines.push("; then: asterisk -rx 'module unload chan_iax2.so'");
+  return fail(
+    `IAX2 answers a POKE on ${answeredOn(s)}${vantage === "internet" ? " from the internet" : ""}: chan_iax2 is loaded; a scan cannot see whether an IAX2 trunk uses it, so if none does, disable it`,
+    s.enabled.at,
+    fix,
+    { subject },
+  );
+}
+
 export const iax2DisabledIfUnused: Rule = {
   meta: {
     id: "iax2-disabled-if-unused",
     title: "IAX2 is not listening when no IAX2 user or trunk needs it",
     severity: "medium",
     guidelines: ["VPX-05"],
-    modes: ["config"],
+    modes: ["config", "probe"],
     appliesTo: ["pbx"],
     rationale:
       "chan_iax2 listens on UDP 4569 as soon as it loads, and most PBXs never use it. An unused listener is attack surface for nothing (IAX2 scanners and amplification): VitalPBX asks to disable the ports of services that are not used, IAX2 first.",
@@ -31,6 +70,16 @@ export const iax2DisabledIfUnused: Rule = {
       "Stop loading chan_iax2 (noload in modules.conf) and close 4569/udp on the firewall.",
   },
   check(facts) {
+    const scan = scanOf(facts);
+    const poked = scannedIax2(facts);
+    if (poked.length > 0) return poked.map((s) => judgeScanned(s, scan?.vantage ?? "local"));
+    if (scan && !facts.pbx.sip.known)
+      return [
+        undecided(
+          "the scan did not poke IAX2 (4569/udp), and whether IAX2 is in use is only in the configuration (iax.conf, modules.conf)",
+          scanEvidence(facts),
+        ),
+      ];
     const sip = sipOf(facts, "whether IAX2 is in use");
     if (Array.isArray(sip)) return sip;
     // SIP facts from a scan list no driver: that says nothing about chan_iax2.
@@ -38,7 +87,7 @@ export const iax2DisabledIfUnused: Rule = {
     if (at.length > 0 && at.every((o) => o.kind === "probe"))
       return [
         undecided(
-          "a scan does not ask IAX2 (4569/udp), and whether IAX2 is in use is only in the configuration (iax.conf, modules.conf)",
+          "the scan did not poke IAX2 (4569/udp), and whether IAX2 is in use is only in the configuration (iax.conf, modules.conf)",
           at,
         ),
       ];
@@ -112,6 +161,21 @@ export const iax2DisabledIfUnused: Rule = {
       expect: ["unknown"],
     },
     {
+      name: "scanned: IAX2 answers a POKE on 4569/udp from the internet",
+      facts: (f) => scannedIax2Case(f, "PONG", "internet"),
+      expect: ["fail"],
+    },
+    {
+      name: "scanned: 4569/udp port unreachable",
+      facts: (f) => scannedIax2Case(f, "closed"),
+      expect: ["pass"],
+    },
+    {
+      name: "scanned: no answer to the POKE",
+      facts: (f) => scannedIax2Case(f, "silent"),
+      expect: ["unknown"],
+    },
+    {
       name: "no iax.conf",
       facts: (f) =>
         withSip(f, {
@@ -122,3 +186,40 @@ export const iax2DisabledIfUnused: Rule = {
     },
   ],
 };
+
+/** An IAX2 service as a scan writes it after a POKE on 4569/udp. */
+function scannedIax2Case(
+  f: Facts,
+  outcome: "PONG" | "closed" | "silent",
+  vantage: "internet" | "local" = "local",
+): void {
+  asPbx(f);
+  asScanned(f, [], vantage, [{ port: 4569, answered: outcome === "PONG" }]);
+  const o = probeAt(
+    4569,
+    outcome === "PONG"
+      ? "IAX2 POKE (full frame, RFC 5456) answered with PONG from call 1"
+      : outcome === "closed"
+        ? "IAX2 POKE (full frame, RFC 5456): ICMP port unreachable, nothing listens on 4569/udp"
+        : "IAX2 POKE (full frame, RFC 5456): no answer to a POKE (sent 2 time(s))",
+    "iax2-poke",
+    "udp",
+  );
+  const ports: PortRange[] = [{ from: 4569, to: 4569, transport: "udp" }];
+  f.services.push(
+    scannedService(
+      {
+        kind: "iax2",
+        port: 4569,
+        admin: false,
+        label: "IAX2 on 4569/udp",
+        enabled:
+          outcome === "silent"
+            ? unknown("no answer to an IAX2 POKE on 4569/udp: IAX2 off, or filtered", o)
+            : known(outcome === "PONG", o),
+        ports: known(ports, o),
+      },
+      vantage,
+    ),
+  );
+}

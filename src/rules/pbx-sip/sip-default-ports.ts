@@ -41,6 +41,33 @@ function judgeScanned(s: Service): Finding {
   );
 }
 
+/**
+ * IAX2 a scan found answering a POKE: on 4569 (the port IAX2 scanners sweep) a failure, elsewhere
+ * a pass. A port-unreachable or silent 4569/udp is not judged here: nothing answered on it.
+ */
+function judgeScannedIax2(s: Service): Finding {
+  const subject = s.label;
+  const ports = s.ports.known ? s.ports.value : [];
+  if (!ports.some((p) => p.from <= 4569 && p.to >= 4569))
+    return pass(`${s.label} answers on ${answeredOn(s)}`, s.enabled.at, { subject });
+  return fail(
+    `${s.label} answers a POKE on the default port 4569/udp, the first one IAX2 scanners try`,
+    s.enabled.at,
+    {
+      summary:
+        "Move IAX2 to an unused port (any will do): Asterisk iax.conf [general] bindport = 34569 (or disable chan_iax2 if nothing uses it). Then update the IAX2 peers, trunks and the firewall.",
+    },
+    { subject },
+  );
+}
+
+/** IAX2 services a POKE found answering. */
+function answeringIax2(facts: Facts): Service[] {
+  return facts.services.filter(
+    (s) => s.kind === "iax2" && probedService(s) && s.enabled.known && s.enabled.value,
+  );
+}
+
 /** A scan where nothing answered in SIP: silent default ports pass, unprobed ones decide nothing. */
 function noSipAnswered(facts: Facts, scan: ScanCoverage): Finding {
   const at = scanEvidence(facts);
@@ -73,7 +100,8 @@ export const sipDefaultPorts: Rule = {
   },
   check(facts) {
     const scan = scanOf(facts);
-    if (scan && !facts.pbx.sip.known) return [noSipAnswered(facts, scan)];
+    const iax2 = answeringIax2(facts).map(judgeScannedIax2);
+    if (scan && !facts.pbx.sip.known) return [noSipAnswered(facts, scan), ...iax2];
     const sip = sipOf(facts, "the SIP/IAX2 ports");
     if (Array.isArray(sip)) return sip;
     // Websocket transports use the HTTP server's port: not a SIP default.
@@ -81,7 +109,7 @@ export const sipDefaultPorts: Rule = {
     if (listeners.length === 0) {
       // A scan knows no transport configuration, only the ports that answered in SIP.
       const scanned = facts.services.filter((s) => s.kind === "sip" && probedService(s));
-      if (scanned.length > 0) return scanned.map(judgeScanned);
+      if (scanned.length > 0 || iax2.length > 0) return [...scanned.map(judgeScanned), ...iax2];
       return [notApplicable("no SIP or IAX2 listener is configured", facts.pbx.sip.at)];
     }
     return listeners.map((t): Finding => {
@@ -141,6 +169,27 @@ export const sipDefaultPorts: Rule = {
       expect: ["pass"],
     },
     {
+      name: "scanned: nothing answered SIP, IAX2 answers a POKE on 4569/udp",
+      facts: (f) => {
+        asPbx(f);
+        asScanned(f, [], "local", [
+          { port: 5060, answered: false },
+          { port: 4569, answered: true },
+        ]);
+        f.services.push(scannedIax2(4569));
+      },
+      expect: ["pass", "fail"],
+    },
+    {
+      name: "scanned: IAX2 answers on 34569/udp only",
+      facts: (f) => {
+        asPbx(f);
+        asScanned(f, [], "local", [{ port: 34569, answered: true }]);
+        f.services.push(scannedIax2(34569));
+      },
+      expect: ["unknown", "pass"],
+    },
+    {
       name: "no listener",
       facts: (f) => withSip(f, { transports: [], drivers: [] }),
       expect: ["not_applicable"],
@@ -165,4 +214,22 @@ function scannedSip(f: Parameters<Rule["check"]>[0], port: number): void {
       ports: known(ports, seen),
     }),
   );
+}
+
+/** The IAX2 service a scan writes when a POKE got a PONG. */
+function scannedIax2(port: number): Service {
+  const seen = probeAt(
+    port,
+    "IAX2 POKE (full frame, RFC 5456) answered with PONG",
+    "iax2-poke",
+    "udp",
+  );
+  return scannedService({
+    kind: "iax2",
+    port,
+    admin: false,
+    label: `IAX2 on ${port}/udp`,
+    enabled: known(true, seen),
+    ports: known([{ from: port, to: port, transport: "udp" }], seen),
+  });
 }
