@@ -227,8 +227,10 @@ export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}):
   const journal = logtype === "journal";
   const nowMs = opts.now ?? Date.now;
   const stats = { fail: [] as number[], ignore: [] as number[], prefregex: 0 };
+  const givenNow = opts.now;
   const engineOpts: EngineOptions = {
-    now: () => nowMs() / 1000,
+    // without a clock of the caller's, the engine's own real-time reading (once per line)
+    ...(givenNow ? { now: () => givenNow() / 1000 } : {}),
     zone: tz.zone,
     logTimeZone: tz.fixed,
     useDns: opts.useDns ?? def.usedns?.value ?? "warn",
@@ -316,13 +318,17 @@ export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}):
       const raw = processRaw(text, time);
       let isIgnored = ignoredFlag;
       let counted = 0;
-      const found: RawFailure[] = [];
+      let found: RawFailure[] | undefined;
       for (const r of raw) {
         if (r.fail.nofail) isIgnored = true;
         else counted++;
-        if (r.fid !== null && !r.fail.nofail) found.push(r);
+        if (r.fid !== null && !r.fail.nofail) {
+          if (found === undefined) found = [r];
+          else found.push(r);
+        }
       }
-      return { kind: isIgnored ? "ignored" : counted > 0 ? "matched" : "missed", found, raw };
+      const kind = isIgnored ? "ignored" : counted > 0 ? "matched" : "missed";
+      return { kind, found: found ?? [], raw };
     },
     process(line: LogLine): Fail2banResult[] {
       ignoredFlag = false;

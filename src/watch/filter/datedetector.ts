@@ -129,21 +129,26 @@ class DetectorTemplate {
   }
 }
 
-export interface TimeMatch {
-  match: DateMatch;
-  template: DateTemplate;
+/** A date found in a line: the match, with its template. */
+export type TimeMatch = DateMatch;
+
+/** `line[a:b]` with Python's clamping of negative bounds to 0 (as the detector uses it). */
+function sliceAt(line: string, a: number, b: number): string {
+  return line.slice(Math.max(0, a), Math.max(0, b));
 }
 
 export class DateDetector {
   private readonly templates: DetectorTemplate[] = [];
   private readonly knownNames = new Set<string>();
   private readonly unusedTime = 300;
-  private lastPos: [number, string | undefined, string | undefined] = [1, undefined, undefined];
-  private lastEndPos: [number, string | undefined, string | undefined] = [
-    0x7fffffff,
-    undefined,
-    undefined,
-  ];
+  /** fail2ban's `__lastPos`: where the last date started, and the characters around that point. */
+  private lastPos = 1;
+  private lastPosBefore: string | undefined;
+  private lastPosAt: string | undefined;
+  /** fail2ban's `__lastEndPos`: where the last date ended, and the characters around that point. */
+  private lastEndPos = 0x7fffffff;
+  private lastEndBefore: string | undefined;
+  private lastEndAt: string | undefined;
   private lastTemplIdx = 0x7fffffff;
   private firstUnused = 0;
   /** `logtimezone` as a fixed offset in minutes. */
@@ -212,32 +217,35 @@ export class DateDetector {
   /** matchTime: the first (best) template that finds a date in the line. */
   matchTime(line: string): TimeMatch | undefined {
     if (this.templates.length === 0) this.addDefaultTemplate();
+    const templates = this.templates;
     let match: DateMatch | null = null;
-    let found: [DateMatch | null, number, number, number] = [null, 0x7fffffff, 0x7fffffff, -1];
+    // the best match found so far that was put aside (fail2ban's `found` tuple)
+    let foundMatch: DateMatch | null = null;
+    let foundDistance = 0x7fffffff;
+    let foundEnd = 0x7fffffff;
+    let foundIdx = -1;
     let ignoreBySearch = 0x7fffffff;
     let i = this.lastTemplIdx;
     let ddtempl: DetectorTemplate | undefined;
-    let template: DateTemplate | undefined;
     let distance = 0;
     let endpos = 0;
-    if (i < this.templates.length) {
-      ddtempl = this.templates[i];
-      template = ddtempl?.template;
+    if (i < templates.length) {
+      ddtempl = templates[i];
+      const template = ddtempl?.template;
       if (ddtempl && template) {
         if (template.flags & (LINE_BEGIN | LINE_END)) {
           match = template.matchDate(line);
           ignoreBySearch = i;
         } else {
-          [distance] = this.lastPos;
-          [endpos] = this.lastEndPos;
-          const lp = this.lastPos;
-          const le = this.lastEndPos;
-          const at = (a: number, b: number) => line.slice(Math.max(0, a), Math.max(0, b));
+          distance = this.lastPos;
+          endpos = this.lastEndPos;
           if (
-            (at(distance - 1, distance) === (lp[1] ?? "") ||
-              (at(distance, distance + 1) === lp[2] && !isAlnum(lp[2]))) &&
-            (at(endpos, endpos + 1) === (le[2] ?? "") ||
-              (at(endpos - 1, endpos) === le[1] && !isAlnum(le[1])))
+            (sliceAt(line, distance - 1, distance) === (this.lastPosBefore ?? "") ||
+              (sliceAt(line, distance, distance + 1) === this.lastPosAt &&
+                !isAlnum(this.lastPosAt))) &&
+            (sliceAt(line, endpos, endpos + 1) === (this.lastEndAt ?? "") ||
+              (sliceAt(line, endpos - 1, endpos) === this.lastEndBefore &&
+                !isAlnum(this.lastEndBefore)))
           ) {
             match = template.matchDate(line, distance, endpos);
           } else {
@@ -249,13 +257,16 @@ export class DateDetector {
           distance = match.start;
           endpos = match.end;
           if (
-            this.templates.length === 1 ||
+            templates.length === 1 ||
             template.flags & (LINE_BEGIN | LINE_END) ||
-            (distance === this.lastPos[0] && endpos === this.lastEndPos[0])
+            (distance === this.lastPos && endpos === this.lastEndPos)
           ) {
             // matched last time template
           } else {
-            found = [match, distance, endpos, i];
+            foundMatch = match;
+            foundDistance = distance;
+            foundEnd = endpos;
+            foundIdx = i;
             match = null;
           }
         }
@@ -263,22 +274,27 @@ export class DateDetector {
     }
     if (!match) {
       i = 0;
-      for (const dt of this.templates) {
+      for (const dt of templates) {
         if (i === ignoreBySearch) {
           i++;
           continue;
         }
         ddtempl = dt;
-        template = dt.template;
+        const template = dt.template;
         match = template.matchDate(line);
         if (match) {
           distance = match.start;
           endpos = match.end;
-          if (i + 1 >= this.templates.length) break;
+          if (i + 1 >= templates.length) break;
           if (template.flags & (LINE_BEGIN | LINE_END)) break;
-          if (distance === 0 && dt.hits && !this.templates[i + 1]?.template.hits) break;
-          if (distance > dt.distance || distance > this.lastPos[0]) {
-            if (distance < found[1]) found = [match, distance, endpos, i];
+          if (distance === 0 && dt.hits && !templates[i + 1]?.template.hits) break;
+          if (distance > dt.distance || distance > this.lastPos) {
+            if (distance < foundDistance) {
+              foundMatch = match;
+              foundDistance = distance;
+              foundEnd = endpos;
+              foundIdx = i;
+            }
             match = null;
             i++;
             continue;
@@ -287,22 +303,28 @@ export class DateDetector {
         }
         i++;
       }
-      if (!match && found[0]) {
-        [match, distance, endpos, i] = found;
-        ddtempl = this.templates[i];
-        template = ddtempl?.template;
+      if (!match && foundMatch) {
+        match = foundMatch;
+        distance = foundDistance;
+        endpos = foundEnd;
+        i = foundIdx;
+        ddtempl = templates[i];
       }
     }
-    if (match && ddtempl && template) {
+    if (match && ddtempl) {
       ddtempl.hits++;
       ddtempl.lastUsed = this.clock();
       ddtempl.distance = distance;
       if (this.firstUnused === i) this.firstUnused++;
-      this.lastPos = [distance, line.slice(Math.max(0, distance - 1), distance), line[distance]];
-      this.lastEndPos = [endpos, line[endpos - 1], line.slice(endpos, endpos + 1)];
+      this.lastPos = distance;
+      this.lastPosBefore = line.slice(Math.max(0, distance - 1), distance);
+      this.lastPosAt = line[distance];
+      this.lastEndPos = endpos;
+      this.lastEndBefore = line[endpos - 1];
+      this.lastEndAt = line.slice(endpos, endpos + 1);
       if (i && i !== this.lastTemplIdx) i = this.reorderTemplate(i);
       this.lastTemplIdx = i;
-      return { match, template };
+      return match;
     }
     return undefined;
   }
@@ -311,9 +333,9 @@ export class DateDetector {
   getTime(tm: TimeMatch, ctx: TimeContext): number | undefined {
     try {
       if (ctx.defaultTz === undefined && this.defaultTz !== undefined) {
-        return tm.template.getDate(tm.match, { ...ctx, defaultTz: this.defaultTz });
+        return tm.template.getDate(tm, { ...ctx, defaultTz: this.defaultTz });
       }
-      return tm.template.getDate(tm.match, ctx);
+      return tm.template.getDate(tm, ctx);
     } catch (e) {
       if (e instanceof DateValueError || e instanceof TimeZoneError) return undefined;
       throw e;

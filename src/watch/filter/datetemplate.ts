@@ -3,6 +3,7 @@
  * `TAI64N`, `{^LN-BEG}…`) turned into a regex with word or line anchors, and the date read from
  * what it matched. The template regexes are Python regexes, compiled through the translator.
  */
+import { endsWithGroup } from "../regex/prefilter.js";
 import { PyRegExp } from "../regex/translate.js";
 import {
   DIRECTIVE_RE,
@@ -34,7 +35,11 @@ export const RE_EPOCH_PATTERN = /(?<!\\)\{L?EPOCH\}/i;
 
 /** What a template found in a line: where, and the match itself. */
 export interface DateMatch {
+  /** The match (of the template's search regex: see {@link DateTemplate.fullMatch}). */
   m: RegExpExecArray;
+  /** The text searched (the line, or its head up to `endpos`). */
+  subject: string;
+  template: DateTemplate;
   start: number;
   end: number;
   /** Span of group 1: the part of the line that is the date (cut from the line before matching). */
@@ -44,14 +49,15 @@ export interface DateMatch {
 
 export class DatePatternError extends Error {}
 
-/** True when group 1 sits in the top-level sequence with only zero-width items after it. */
-function group1AtEnd(py: PyRegExp): boolean {
-  const body = py.translation.parsed.body;
-  if (body.length !== 1) return false;
-  const seq = body[0] ?? [];
-  const i = seq.findIndex((n) => n.type === "group" && n.group === 1);
-  if (i < 0) return false;
-  return seq.slice(i + 1).every((n) => n.type === "at" || n.type === "look");
+/** A template's search: its regex (capturing group 1 only when it can), and how to read it. */
+interface TemplateSearch {
+  re: RegExp;
+  /** JavaScript number of group 1 in `re`. */
+  g1: number;
+  /** Group 1 ends where the match ends (its span is told by its length, no match indices). */
+  group1AtEnd: boolean;
+  /** The regex with every group, sticky: the fields of a match found by `re`. */
+  fullRe: RegExp | undefined;
 }
 
 export abstract class DateTemplate {
@@ -63,8 +69,16 @@ export abstract class DateTemplate {
   regex = "";
   pattern?: string;
   protected py?: PyRegExp;
-  private searchRe?: RegExp;
-  private group1AtEnd = false;
+  /** How the date is searched for: made when the template is first tried (see {@link searching}). */
+  private search?: TemplateSearch;
+
+  /**
+   * True when getDate usually needs no field of the match (it has the epoch of the same text
+   * already): the search then captures group 1 only, and the fields are read on demand.
+   */
+  protected spanOnly(): boolean {
+    return false;
+  }
 
   setRegex(regex0: string, wordBegin: boolean | "start" = true, wordEnd = true): void {
     let regex = regex0.trim();
@@ -92,16 +106,45 @@ export abstract class DateTemplate {
     if (gf) regex = (gf[1] ?? "") + regex;
     this.regex = regex;
     this.py = new PyRegExp(regex);
-    this.group1AtEnd = group1AtEnd(this.py);
-    // match indices cost; only needed when group 1 can end before the match does
-    this.searchRe = this.py.withFlags(this.group1AtEnd ? "g" : "dg");
+    this.search = undefined;
+  }
+
+  /**
+   * The search of the template, made on first use: of some thirty default templates, a log
+   * needs one or two, and building a Unicode RegExp costs (a filter loads in less time).
+   */
+  private searching(): TemplateSearch | undefined {
+    if (this.search) return this.search;
+    const py = this.py;
+    if (!py) return undefined;
+    const search = this.spanOnly() ? new PyRegExp(this.regex, { captureOnly: [1] }) : py;
+    const atEnd = endsWithGroup(search.translation.parsed, 1);
+    this.search = {
+      // match indices cost; only needed when group 1 can end before the match does
+      re: search.withFlags(atEnd ? "g" : "dg", true),
+      g1: search.translation.jsIndex[1] ?? 0,
+      group1AtEnd: atEnd,
+      fullRe: search === py ? undefined : py.withFlags("y", true),
+    };
+    return this.search;
+  }
+
+  /**
+   * The match with every group: the same text as `match` (a group capturing or not changes nothing
+   * to what matches), read again at the same place in the same subject.
+   */
+  fullMatch(match: DateMatch): RegExpExecArray {
+    const re = this.searching()?.fullRe;
+    if (!re) return match.m;
+    re.lastIndex = match.start;
+    return re.exec(match.subject) ?? match.m;
   }
 
   /** Python's `search(line, pos, endpos)`. */
   matchDate(line: string, pos?: number, endpos?: number): DateMatch | null {
-    const re = this.searchRe;
-    const py = this.py;
-    if (!re || !py) return null;
+    const search = this.searching();
+    if (!search) return null;
+    const re = search.re;
     re.lastIndex = pos ?? 0;
     const subject = endpos !== undefined && endpos < line.length ? line.slice(0, endpos) : line;
     const m = re.exec(subject);
@@ -109,14 +152,20 @@ export abstract class DateTemplate {
     this.hits++;
     const start = m.index;
     const end = m.index + m[0].length;
-    const g1 = py.translation.jsIndex[1] ?? 0;
-    if (this.group1AtEnd) {
+    const g1 = search.g1;
+    let start1 = start;
+    let end1 = end;
+    if (search.group1AtEnd) {
       const v = m[g1];
-      if (v === undefined) return { m, start, end, start1: start, end1: end };
-      return { m, start, end, start1: end - v.length, end1: end };
+      if (v !== undefined) start1 = end - v.length;
+    } else {
+      const span = g1 ? m.indices?.[g1] : undefined;
+      if (span) {
+        start1 = span[0];
+        end1 = span[1];
+      }
     }
-    const span = g1 ? m.indices?.[g1] : undefined;
-    return { m, start, end, start1: span ? span[0] : start, end1: span ? span[1] : end };
+    return { m, subject, template: this, start, end, start1, end1 };
   }
 
   /** The epoch (seconds) of the date matched; undefined where fail2ban gets a ValueError. */
@@ -171,10 +220,27 @@ export class DateEpoch extends DateTemplate {
   }
 }
 
+/** Epochs of date texts already read, for one time context (see DatePatternRegex.getDate). */
+interface DateCache {
+  zone: string;
+  tz: number | undefined;
+  map: Map<string, DateCacheEntry>;
+}
+
+/** The epoch of a date text; `minute` of "now" when it was inferred from now. */
+interface DateCacheEntry {
+  epoch: number;
+  minute?: number;
+}
+
 export class DatePatternRegex extends DateTemplate {
   constructor(pattern?: string, wordBegin: boolean | "start" = true, wordEnd = true) {
     super();
     if (pattern !== undefined) this.setPattern(pattern, wordBegin, wordEnd);
+  }
+
+  protected override spanOnly(): boolean {
+    return true;
   }
 
   setPattern(pattern0: string, wordBegin0: boolean | "start" = true, wordEnd0 = true): void {
@@ -208,26 +274,32 @@ export class DatePatternRegex extends DateTemplate {
    * i.e. for the same zone, and, when the year or the day was inferred from "now", for the same
    * minute of "now" and far (over 2 minutes) from the point where the inference flips.
    */
-  private readonly caches = new WeakMap<
-    TimeContext,
-    { zone: string; tz: number | undefined; map: Map<string, { epoch: number; minute?: number }> }
-  >();
+  private readonly caches = new WeakMap<TimeContext, DateCache>();
+  /** The cache last used, and for which context (templates are shared by every filter). */
+  private lastCtx: TimeContext | undefined;
+  private lastCache: DateCache | undefined;
 
   getDate(match: DateMatch, ctx: TimeContext): number | undefined {
     const py = this.py;
     if (!py) return undefined;
-    let cache = this.caches.get(ctx);
+    let cache = this.lastCtx === ctx ? this.lastCache : this.caches.get(ctx);
     if (!cache || cache.zone !== ctx.zone || cache.tz !== ctx.defaultTz) {
       cache = { zone: ctx.zone, tz: ctx.defaultTz, map: new Map() };
       this.caches.set(ctx, cache);
     }
+    this.lastCtx = ctx;
+    this.lastCache = cache;
     const key = match.m[0];
     const minute = Math.floor(ctx.now / 60);
     const hit = cache.map.get(key);
     if (hit && (hit.minute === undefined || hit.minute === minute)) return hit.epoch;
-    const groups = match.m.groups ?? {};
+    const full = this.fullMatch(match);
     const found: [string, string | null][] = [];
-    for (const name of py.translation.groupNames.keys()) found.push([name, groups[name] ?? null]);
+    const { groupNames, jsIndex } = py.translation;
+    for (const [name, g] of groupNames) {
+      const i = jsIndex[g];
+      found.push([name, i ? (full[i] ?? null) : null]);
+    }
     const info = { nowMargin: Number.POSITIVE_INFINITY };
     const epoch = reGroupDictStrptime(found, ctx, info);
     if (info.nowMargin > 120) {

@@ -8,7 +8,10 @@
  * Times are epoch seconds here, as in fail2ban; the public API (index.ts) speaks milliseconds.
  */
 import { DateDetector } from "./datedetector.js";
+import { FirstCharDispatch } from "./dispatch.js";
+import { FailKind, MATCHES, matchListOf, NOFAIL_MATCHES } from "./faildata.js";
 import {
+  clashesWithObject,
   FailRegex,
   type Groups,
   type GroupValue,
@@ -20,15 +23,19 @@ import {
 import type { TimeContext } from "./strptime.js";
 
 /**
- * fail2ban's `fail` dict: the captures, plus what the filter adds (`matches`, `users`...). A key
- * fail2ban pops is set to undefined here (same for every lookup; cheaper than `delete`); both
- * undefined and null read as Python's None. Internal group names of the translation (`__py…`)
- * appear too and are never looked up.
+ * fail2ban's `fail` dict: the captures, plus what the filter adds (`matches`, `users`...). Every
+ * failure of a filter has every key its regexes and the engine can set (faildata.ts); a key not
+ * set, or one fail2ban pops, is undefined (same for every lookup; cheaper than `delete`); both
+ * undefined and null read as Python's None. `matches` and `nofail-matches` are accessors that
+ * give arrays (not own keys: left out of Object.keys and JSON).
  */
 export interface FailData {
   [key: string]: unknown;
+  /** The lines gathered (an accessor: kept as a MatchList under {@link MATCHES}). */
   matches?: TupleLine[];
   users?: Set<string>;
+  [MATCHES]?: unknown;
+  [NOFAIL_MATCHES]?: unknown;
 }
 
 /** One entry of processLine's result: `[failRegexIndex, fid, date, fail]`. */
@@ -96,6 +103,29 @@ export interface EngineOptions {
   onIgnoreRegex?: (index: number) => void;
 }
 
+/** The keys the engine sets on a failure besides the captures. */
+const ENGINE_KEYS = [
+  "users",
+  "matches",
+  "nofail-matches",
+  "mlfpending",
+  "ip",
+  "nofail",
+  "mlfforget",
+  "mlfgained",
+];
+
+/**
+ * Per failregex, made once: the merge into a pending multi-line failure of the keys it copies,
+ * and the prefregex captures a failure takes, in order (keys the failregex never has always; its
+ * alt_ targets, present only when their group matched, when absent; keys it always has never:
+ * its own groups win, even when None). See FailKind.
+ */
+interface MergePlan {
+  merge: (from: FailData, into: FailData) => void;
+  takePref: (fail: FailData, pre: Groups | undefined) => void;
+}
+
 const CIDR_RAW = -2;
 const CIDR_UNSPEC = -1;
 
@@ -113,25 +143,44 @@ export class FilterEngine {
     EngineOptions;
   private prefHasGroups = false;
   private prefKeys: string[] = [];
-  private readonly mergeKeysOf = new WeakMap<Regex, string[]>();
+  /** By failregex index, made on first use (see {@link planOf}). */
+  private plans: (MergePlan | undefined)[] = [];
+  /** Candidate failregexes by first character (built on first use). */
+  private dispatch: FirstCharDispatch | undefined;
+  /** What failures are made of (faildata.ts). */
+  private failKind = new FailKind(ENGINE_KEYS, false);
 
-  /** The keys a failure of `failRegex` can hold when it reaches mergeFailure (cheaper than for..in). */
-  private mergeKeys(failRegex: FailRegex): string[] {
-    let keys = this.mergeKeysOf.get(failRegex);
-    if (!keys) {
-      keys = [
+  /** What merging a failure of failregex `idx` takes (see {@link MergePlan}); made once. */
+  private planOf(idx: number, failRegex: FailRegex): MergePlan {
+    const made = this.plans[idx];
+    if (made) return made;
+    const prefTaken = this.prefKeys.filter((k) => !failRegex.alwaysKeys.has(k));
+    const plan: MergePlan = {
+      merge: this.failKind.merger([
         ...new Set([...failRegex.keys, ...this.prefKeys, "nofail", "mlfforget", "mlfgained"]),
-      ];
-      this.mergeKeysOf.set(failRegex, keys);
-    }
-    return keys;
+      ]) as MergePlan["merge"],
+      takePref: this.failKind.prefTaker(
+        prefTaken,
+        prefTaken.map((k) => !failRegex.keys.includes(k)),
+      ) as MergePlan["takePref"],
+    };
+    this.plans[idx] = plan;
+    return plan;
   }
+
   /** How many lines matched the prefregex. */
   prefMatched = 0;
 
+  /**
+   * Real time (epoch seconds), read once per line: fail2ban reads its clock several times a line
+   * (date inference, the date templates' last use, the multi-line cache's expiry); here one read,
+   * microseconds apart from those, serves them all (a read costs tens of nanoseconds).
+   */
+  private wall = Date.now() / 1000;
+
   constructor(opts: EngineOptions) {
     this.opts = {
-      now: () => Date.now() / 1000,
+      now: () => this.wall,
       useDns: "warn",
       returnRawHost: true,
       checkAllRegex: false,
@@ -139,8 +188,8 @@ export class FilterEngine {
       checkFindTime: false,
       ...opts,
     };
-    this.dateDetector = new DateDetector();
-    this.mlfidCache = new TtlCache(100, 5 * 60, () => Date.now() / 1000);
+    this.dateDetector = new DateDetector(() => this.wall);
+    this.mlfidCache = new TtlCache(100, 5 * 60, () => this.wall);
   }
 
   private regexOpts(multiline: boolean): RegexOptions {
@@ -165,6 +214,7 @@ export class FilterEngine {
       (n) => n !== "content",
     );
     this.prefKeys = (this.prefRegex?.keys ?? []).filter((k) => k !== "content");
+    this.syncGroupObjects();
   }
 
   get prefregex(): Regex | undefined {
@@ -172,13 +222,39 @@ export class FilterEngine {
   }
 
   addFailRegex(value: string): void {
+    this.dispatch = undefined;
     this.failRegex.push(
       new FailRegex(value, this.prefRegex, this.regexOpts(this.lineBufferSize > 1)),
     );
+    this.syncGroupObjects();
   }
 
   addIgnoreRegex(value: string): void {
     this.ignoreRegex.push(new Regex(value, this.regexOpts(false)));
+    this.syncGroupObjects();
+  }
+
+  /**
+   * Captures of all regexes meet in one failure: one kind of capture object for all
+   * (failregex.ts), and failures of one shape: every key any failregex, the prefregex or the
+   * engine can set (a failure pending in the multi-line cache takes keys of every regex that
+   * adds to it).
+   */
+  private syncGroupObjects(): void {
+    const all = [
+      ...(this.prefRegex ? [this.prefRegex] : []),
+      ...this.failRegex,
+      ...this.ignoreRegex,
+    ];
+    const protoFree = all.some((r) => r.keys.some(clashesWithObject));
+    const shape = [
+      ...new Set([...this.failRegex.flatMap((r) => r.keys), ...this.prefKeys, ...ENGINE_KEYS]),
+    ];
+    this.failKind = new FailKind(shape, protoFree);
+    this.plans = [];
+    this.prefRegex?.setObjectKind(protoFree);
+    for (const r of this.ignoreRegex) r.setObjectKind(protoFree);
+    for (const r of this.failRegex) r.setObjectKind(protoFree, this.failKind);
   }
 
   /** setDatePattern: one template per non-empty line; null for "no date detection". */
@@ -187,7 +263,7 @@ export class FilterEngine {
       this.dateDetector = null;
       return;
     }
-    const dd = new DateDetector();
+    const dd = new DateDetector(() => this.wall);
     dd.defaultTz = this.opts.logTimeZone;
     for (const p of pattern.split(/\n+/).map((s) => s.trim())) {
       if (p) dd.appendTemplate(p);
@@ -214,6 +290,7 @@ export class FilterEngine {
    * and look for failures.
    */
   processLine(line: string | TupleLine, date0?: number): RawFailure[] {
+    this.wall = Date.now() / 1000;
     let date = date0;
     let tupleLine: TupleLine;
     let noDate = false;
@@ -228,8 +305,8 @@ export class FilterEngine {
       const dd = this.dateDetector;
       const timeMatch = dd ? dd.matchTime(text) : undefined;
       if (dd && timeMatch) {
-        const s = timeMatch.match.start1;
-        const e = timeMatch.match.end1;
+        const s = timeMatch.start1;
+        const e = timeMatch.end1;
         const m = text.slice(s, e);
         tupleLine = [text.slice(0, s), m, text.slice(e)];
         if (m) {
@@ -265,7 +342,7 @@ export class FilterEngine {
         this.lastDate = date;
       }
     }
-    return this.findFailure(tupleLine, date, noDate);
+    return this.findFailures(tupleLine, date, noDate);
   }
 
   /** _ignoreLine: index of the first ignoreregex that matches, or null. */
@@ -306,7 +383,12 @@ export class FilterEngine {
     return users;
   }
 
-  private mergeFailure(mlfid: string, fail0: FailData, failRegex: FailRegex): FailData {
+  private mergeFailure(
+    mlfid: string,
+    fail0: FailData,
+    failRegex: FailRegex,
+    plan: MergePlan,
+  ): FailData {
     let fail = fail0;
     const mlfidFail = this.mlfidCache.size ? this.mlfidCache.get(mlfid) : undefined;
     let users: Set<string> | undefined;
@@ -328,11 +410,8 @@ export class FilterEngine {
       mlfidGroups.mlfgained = undefined;
       if (gained) nfflgs |= 4;
       if (nfflgs & 8) mlfidGroups.mlfpending = undefined;
-      if ((nfflgs & 4) === 0 && !mlfidGroups.mlfpending) mlfidGroups.matches = undefined;
-      for (const k of this.mergeKeys(failRegex)) {
-        const v = fail[k];
-        if (v !== null && v !== undefined) mlfidGroups[k] = v;
-      }
+      if ((nfflgs & 4) === 0 && !mlfidGroups.mlfpending) mlfidGroups[MATCHES] = undefined;
+      plan.merge(fail, mlfidGroups);
       fail = mlfidGroups;
       if (nfflgs & 2) this.mlfidCache.unset(mlfid);
     } else if (!(nfflgs & 2)) {
@@ -347,23 +426,31 @@ export class FilterEngine {
       nfflgs &= ~(8 | 1);
     }
     if ((nfflgs & 1) === 0) {
-      const nofailMatches = (fail["nofail-matches"] as TupleLine[] | undefined) ?? [];
-      fail["nofail-matches"] = undefined;
-      const m = [...nofailMatches, ...(fail.matches ?? [])];
-      if ((nfflgs & 8) === 0) m.push(...failRegex.getMatchedTupleLines());
-      fail.matches = m;
+      const nofailMatches = matchListOf(fail[NOFAIL_MATCHES]);
+      fail[NOFAIL_MATCHES] = undefined;
+      const joined = nofailMatches.concat(matchListOf(fail[MATCHES]));
+      fail[MATCHES] = (nfflgs & 8) === 0 ? joined.concat(failRegex.getMatchedLineList()) : joined;
     } else if ((nfflgs & 3) === 1) {
-      fail["nofail-matches"] = [
-        ...((fail["nofail-matches"] as TupleLine[] | undefined) ?? []),
-        ...failRegex.getMatchedTupleLines(),
-      ];
+      fail[NOFAIL_MATCHES] = matchListOf(fail[NOFAIL_MATCHES]).concat(
+        failRegex.getMatchedLineList(),
+      );
     }
     return fail;
   }
 
   /** findFailure: the failures `tupleLine` (with the lines buffered before it) gives. */
   findFailure(tupleLine: TupleLine, date: number | undefined, noDate = false): RawFailure[] {
-    const failList: RawFailure[] = [];
+    this.wall = Date.now() / 1000;
+    return this.findFailures(tupleLine, date, noDate);
+  }
+
+  private findFailures(
+    tupleLine: TupleLine,
+    date: number | undefined,
+    noDate: boolean,
+  ): RawFailure[] {
+    // mostly empty or of one entry: made when the first entry comes, of its size
+    let failList: RawFailure[] | undefined;
     const checkAll = this.opts.checkAllRegex;
     const defcidr = this.opts.useDns === "raw" || this.opts.returnRawHost ? CIDR_RAW : CIDR_UNSPEC;
     let orgBuffer: TupleLine[];
@@ -378,28 +465,43 @@ export class FilterEngine {
     let buf: string | null = tupleLinesBuf(orgBuffer);
 
     if (this.ignoreRegex.length && this.ignoreRegex.length < this.failRegex.length - 2) {
-      if (this.ignoreLine(buf, orgBuffer) !== null) return failList;
+      if (this.ignoreLine(buf, orgBuffer) !== null) return failList ?? [];
     }
 
-    let preGroups: Groups = {};
+    let preGroups: Groups | undefined;
     if (this.prefRegex) {
       this.prefRegex.search(buf, orgBuffer);
-      if (!this.prefRegex.hasMatched()) return failList;
+      if (!this.prefRegex.hasMatched()) return failList ?? [];
       this.prefMatched++;
       preGroups = this.prefRegex.getGroups();
       const repl = preGroups.content;
       preGroups.content = undefined;
       if (repl) {
-        this.lineBuffer = [["", "", String(repl)]];
-        buf = null;
+        const content = String(repl);
+        this.lineBuffer = [["", "", content]];
+        buf = contentBuf(this.prefRegex, buf, content);
       }
     }
 
-    for (let idx = 0; idx < this.failRegex.length; idx++) {
+    // only the failregexes that can match the buffer (the others would not match: `continue`)
+    this.dispatch ??= new FirstCharDispatch(this.failRegex.map((r) => r.needs));
+    let cands = this.dispatch.candidates(buf);
+    let k = 0;
+    let last = -1;
+    for (;;) {
+      if (buf === null) {
+        // the buffer changed (lines taken by a match): its own candidates, after the last tried
+        buf = tupleLinesBuf(this.lineBuffer);
+        cands = this.dispatch.candidates(buf);
+        k = 0;
+        while (k < cands.length && (cands[k] as number) <= last) k++;
+      }
+      if (k >= cands.length) break;
+      const idx = cands[k++] as number;
+      last = idx;
       const failRegex = this.failRegex[idx];
       if (!failRegex) continue;
-      if (buf === null) buf = tupleLinesBuf(this.lineBuffer);
-      failRegex.search(buf, orgBuffer);
+      failRegex.search(buf, orgBuffer, true);
       if (!failRegex.hasMatched()) continue;
       let fail: FailData = failRegex.getGroups();
       if (this.ignoreRegex.length && this.ignoreLine(buf, orgBuffer, failRegex) !== null) {
@@ -416,16 +518,17 @@ export class FilterEngine {
       let raw = defcidr === CIDR_RAW;
       if (this.prefHasGroups) {
         // preGroups.copy().update(fail): the failregex's own groups win, even when None
-        for (const k of this.prefKeys) if (!(k in fail)) fail[k] = preGroups[k];
+        // (an alt_ target the failregex did not set is undefined: every failure has every key)
+        this.planOf(idx, failRegex).takePref(fail, preGroups);
       }
       const mlfid = fail.mlfid as GroupValue | undefined;
       if (mlfid !== null && mlfid !== undefined) {
-        fail = this.mergeFailure(String(mlfid), fail, failRegex);
+        fail = this.mergeFailure(String(mlfid), fail, failRegex, this.planOf(idx, failRegex));
         if (fail.nofail) {
-          if (!checkAll) return failList;
+          if (!checkAll) return failList ?? [];
         }
       } else {
-        fail.matches = [...(fail.matches ?? []), ...failRegex.getMatchedTupleLines()];
+        fail[MATCHES] = matchListOf(fail[MATCHES]).concat(failRegex.getMatchedLineList());
       }
       let fid = (fail.fid as string | null | undefined) ?? null;
       let ip = (fail.ip4 as string | null | undefined) ?? null;
@@ -447,25 +550,43 @@ export class FilterEngine {
           }
         }
       }
-      let fids: (string | null)[];
+      // fail2ban's list of ids has a single one here (host names are not resolved)
+      let outFid: string | null;
       if (ip === null) {
         fail.mlfpending = 1;
-        if (!checkAll && this.opts.ignorePending) return failList;
-        fids = [null];
+        if (!checkAll && this.opts.ignorePending) return failList ?? [];
+        outFid = null;
       } else if (raw) {
         if (fid === null || fid === ip) fid = withCidr(ip, cidr);
         else fail.ip = withCidr(ip, cidr);
-        fids = [fid];
+        outFid = fid;
       } else {
         // fail2ban resolves host names here (usedns=yes/warn); the watcher keeps them raw
-        fids = [ip];
+        outFid = ip;
       }
-      if (checkAll && mlfid !== null && mlfid !== undefined) fail = { ...fail };
-      for (const f of fids) failList.push({ regexIndex: idx, fid: f, date, fail });
+      if (checkAll && mlfid !== null && mlfid !== undefined) fail = this.failKind.copy(fail);
+      const entry: RawFailure = { regexIndex: idx, fid: outFid, date, fail };
+      if (failList === undefined) failList = [entry];
+      else failList.push(entry);
       if (!checkAll) break;
     }
-    return failList;
+    return failList ?? [];
   }
+}
+
+/**
+ * tupleLinesBuf of the single line `content` (`content` + "\n"): when the prefregex's match ends
+ * with `content` right before the buffer's last newline, that tail of the buffer as it is (a
+ * slice: no copy of the text, which the next regex would otherwise have to flatten).
+ */
+function contentBuf(prefRegex: Regex, buf: string, content: string): string {
+  const m = prefRegex.lastMatch;
+  if (m && prefRegex.contentAtEnd) {
+    const end = m.index + m[0].length;
+    if (end === buf.length - 1 && buf.charCodeAt(end) === 10)
+      return buf.slice(end - content.length);
+  }
+  return `${content}\n`;
 }
 
 /** IPAddr(ip, cidr) as text: a captured prefix length is kept (`<SUBNET>`). */

@@ -4,8 +4,10 @@
  * searching a buffer of (multi-)lines and telling matched from unmatched lines.
  */
 import { PyRegexError } from "../regex/errors.js";
-import { startFilter } from "../regex/prefilter.js";
+import { endsWithGroup, firstChars, literalChecks, matchFilter } from "../regex/prefilter.js";
 import { PyRegExp, type TranslateOptions } from "../regex/translate.js";
+import type { RegexNeeds } from "./dispatch.js";
+import { type FailKind, MatchList } from "./faildata.js";
 
 const IP_4_RE = "(?:\\d{1,3}\\.){3}\\d{1,3}";
 const IP_6_RE = "(?:[0-9a-fA-F]{1,4}::?|::){1,7}(?:[0-9a-fA-F]{1,4}|(?<=:):)";
@@ -44,7 +46,8 @@ const COMPLNAME_CRE = /^(alt_|tuple_)(.*?)(?:_\d+)?$/s;
 
 export function mapTag2Opt(tag: string): string {
   const t = tag.toLowerCase();
-  return R_MAP[t] ?? t;
+  // own keys only: `<F-CONSTRUCTOR>` is the group `constructor`, not Object.prototype's
+  return Object.hasOwn(R_MAP, t) ? (R_MAP[t] as string) : t;
 }
 
 /** Regex._resolveHostTag: fail2ban's tags replaced by their regexes (`usedns=no`: no `<dns>`). */
@@ -58,7 +61,7 @@ export function resolveHostTag(regex: string, useDns = "yes"): string {
       const n = nl++;
       return `\\n(?P<skiplines${n}>(?:(?:.*\\n)*?))`;
     }
-    const st = RH4TAG[tn];
+    const st = Object.hasOwn(RH4TAG, tn) ? RH4TAG[tn] : undefined;
     if (st !== undefined) return st;
     const m = FCUSTNAME_CRE.exec(tn);
     if (m) {
@@ -75,6 +78,11 @@ export function resolveHostTag(regex: string, useDns = "yes"): string {
 export type TupleLine = readonly [string, string, string];
 
 export function tupleLinesBuf(lines: readonly TupleLine[]): string {
+  if (lines.length === 1) {
+    // the usual single line, most often with nothing before its date
+    const l = lines[0] as TupleLine;
+    return l[0] === "" ? `${l[2]}\n` : `${l[0]}${l[2]}\n`;
+  }
   let out = "";
   for (const l of lines) out += `${l[0]}${l[2]}\n`;
   return out;
@@ -86,6 +94,44 @@ const SPLITLINES = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
 
 export type GroupValue = string | null | (string | null)[];
 export type Groups = Record<string, GroupValue | undefined>;
+
+/**
+ * Capture objects are plain objects built by a generated literal: V8 keeps them in fast-property
+ * mode, where a match's own `groups` object is a slow dictionary (a copy of one with twenty keys
+ * costs microseconds). A plain object inherits Object.prototype, so `k in groups` and `groups[k]`
+ * would see its names (`constructor`, `toString`, `__proto__`...): a filter with a group of such a
+ * name gets objects without a prototype instead (slower, same answers as a match's `groups`).
+ */
+const GROUPS_PROTO: object = Object.freeze(Object.create(null));
+
+/** True when a plain object would already answer to `name`: see {@link GROUPS_PROTO}. */
+export function clashesWithObject(name: string): boolean {
+  return name in Object.prototype;
+}
+
+/** An empty capture object (without a prototype). */
+export function newGroups(): Groups {
+  return Object.create(GROUPS_PROTO) as Groups;
+}
+
+type GroupsBuilder = (m: RegExpExecArray) => Groups;
+
+/**
+ * The capture object of a match: each named Python group, in the order of the groups, undefined
+ * where it did not take part (the translator's internal groups are left out: never looked up).
+ * Generated once per regex (an object literal, or named stores into a prototype-free object);
+ * the names are quoted with JSON.stringify and the indices are numbers, so no pattern text
+ * reaches the code as code.
+ */
+function groupsBuilder(
+  slots: readonly [name: string, jsIndex: number][],
+  protoFree: boolean,
+): GroupsBuilder {
+  const code = protoFree
+    ? `return function (m) { const o = Object.create(P);\n${slots.map(([n, i]) => `o[${JSON.stringify(n)}] = m[${i}];`).join("\n")}\nreturn o; };`
+    : `return function (m) { return {\n${slots.map(([n, i]) => `${JSON.stringify(n)}: m[${i}],`).join("\n")}\n}; };`;
+  return new Function("P", code)(GROUPS_PROTO) as GroupsBuilder;
+}
 
 export class RegexException extends Error {}
 
@@ -103,12 +149,25 @@ export class Regex {
   private readonly names: string[];
   /** Every key getGroups() can set: the group names and the alt_/tuple_ targets. */
   readonly keys: string[];
+  /** The keys getGroups() always sets (the others, alt_ targets, only when their group matched). */
+  readonly alwaysKeys: ReadonlySet<string>;
   private readonly altValues: [string, string][];
   private readonly tupleValues: [string, string][];
   private readonly skipNames: string[];
   /** False when the regex certainly cannot match (see prefilter.ts). */
   private readonly canMatch: ((s: string) => boolean) | undefined;
+  /** What a buffer needs for this regex to match it (see dispatch.ts). */
+  readonly needs: RegexNeeds;
+  /** A match ends where its `content` group ends (a prefregex's `<F-CONTENT>.+</F-CONTENT>$`). */
+  readonly contentAtEnd: boolean;
+  /** JavaScript group number of each named Python group. */
+  private readonly jsIndexOf = new Map<string, number>();
+  private buildGroups: GroupsBuilder;
+  private readonly slots: [name: string, jsIndex: number][];
+  /** The regex with unnamed groups (read through jsIndexOf): no `groups` object per match. */
+  private readonly re: RegExp;
   private m: RegExpExecArray | null = null;
+  private groups: Groups | null = null;
   private buf = "";
   private matchedTupleLines: TupleLine[] = [];
   private unmatchedTupleLines: TupleLine[] = [];
@@ -118,7 +177,8 @@ export class Regex {
     if (regex.trimStart() === "") throw new RegexException("Cannot add empty regex");
     regex = regex.replace(R_GLOB2LOCFLAGS, "$1:");
     this.regex = regex;
-    const tr: TranslateOptions = { flags: opts.multiline ? 2 : 0 };
+    // fail2ban reads named groups only (groupdict): the others need not capture
+    const tr: TranslateOptions = { flags: opts.multiline ? 2 : 0, captureOnly: "named" };
     if (opts.unsafe) tr.unsafe = opts.unsafe;
     this.py = new PyRegExp(regex, tr);
     this.names = [...this.py.translation.groupNames.keys()];
@@ -137,21 +197,58 @@ export class Regex {
     this.altValues = alt.sort(cmp);
     this.tupleValues = tup.sort(cmp);
     this.keys = [...new Set([...this.names, ...alt.map((a) => a[1]), ...tup.map((t) => t[1])])];
+    this.alwaysKeys = new Set([...this.names, ...tup.map((t) => t[1])]);
     this.skipNames = this.names.filter((n) => /^skiplines\d+$/.test(n));
-    this.canMatch = startFilter(this.py.translation.parsed);
+    this.canMatch = matchFilter(this.py.translation.parsed);
+    this.needs = {
+      first: firstChars(this.py.translation.parsed),
+      ...literalChecks(this.py.translation.parsed),
+    };
+    const content = this.py.translation.groupNames.get("content");
+    this.contentAtEnd = content !== undefined && endsWithGroup(this.py.translation.parsed, content);
+    const { groupNames, jsIndex } = this.py.translation;
+    for (const [name, g] of groupNames) this.jsIndexOf.set(name, jsIndex[g] ?? 0);
+    this.slots = [...this.jsIndexOf].filter(([, i]) => i > 0).sort((a, b) => a[1] - b[1]);
+    this.buildGroups = groupsBuilder(this.slots, false);
+    this.re = this.py.numbered;
+  }
+
+  /**
+   * How capture objects are made: failures of the filter's one kind (faildata.ts), or plain
+   * capture objects, without a prototype when `protoFree` (for every regex of a filter where one
+   * of them has a group named like a property of Object.prototype: their captures are merged).
+   */
+  setObjectKind(protoFree: boolean, kind?: FailKind): void {
+    this.buildGroups = kind
+      ? (kind.builder(this.slots) as GroupsBuilder)
+      : groupsBuilder(this.slots, protoFree);
+  }
+
+  /** The value of a named group in the last match (undefined: not taking part, or no such group). */
+  protected group(m: RegExpExecArray, name: string): string | undefined {
+    const i = this.jsIndexOf.get(name);
+    return i ? m[i] : undefined;
   }
 
   hasGroup(name: string): boolean {
     return this.py.translation.groupNames.has(name);
   }
 
-  /** search(tupleLines, orgLines): run the regex over the lines (or over a prepared buffer). */
-  search(tupleLines: readonly TupleLine[] | string, orgLines?: readonly TupleLine[]): void {
+  /**
+   * search(tupleLines, orgLines): run the regex over the lines (or over a prepared buffer).
+   * `prechecked`: the caller has seen the buffer meet {@link needs} (dispatch.ts).
+   */
+  search(
+    tupleLines: readonly TupleLine[] | string,
+    orgLines?: readonly TupleLine[],
+    prechecked = false,
+  ): void {
     const buf = typeof tupleLines === "string" ? tupleLines : tupleLinesBuf(tupleLines);
-    this.buf = buf;
-    const m = this.canMatch && !this.canMatch(buf) ? null : this.py.regexp.exec(buf);
+    const m = !prechecked && this.canMatch && !this.canMatch(buf) ? null : this.re.exec(buf);
     this.m = m;
+    this.groups = null;
     if (!m) return;
+    this.buf = buf;
     const org: readonly TupleLine[] =
       orgLines ?? (typeof tupleLines === "string" ? [] : tupleLines);
     if (org.length <= 1) {
@@ -204,13 +301,14 @@ export class Regex {
   }
 
   /**
-   * groupdict() with fail2ban's alt_/tuple_ merging. The object is the match's own `groups`
-   * (fresh for each search; a group that did not take part is undefined).
+   * groupdict() with fail2ban's alt_/tuple_ merging. One object per match (fresh for each search;
+   * a group that did not take part is undefined).
    */
   getGroups(): Groups {
     const m = this.m;
-    if (!m) return {};
-    const out = (m.groups ?? {}) as Groups;
+    if (!m) return newGroups();
+    this.groups ??= this.buildGroups(m);
+    const out = this.groups;
     for (const [k, n] of this.altValues) {
       const v = out[k];
       if (v && !out[n]) out[n] = v;
@@ -226,9 +324,8 @@ export class Regex {
   getSkippedLines(): string[] {
     if (!this.m) return [];
     let skipped = "";
-    const g = this.m.groups ?? {};
     for (const name of this.skipNames) {
-      const v = g[name];
+      const v = this.group(this.m, name);
       if (v !== undefined) skipped += v;
     }
     if (skipped === "") return [];
@@ -246,11 +343,16 @@ export class Regex {
     return this.m ? this.matchedTupleLines : [];
   }
 
+  /** getMatchedTupleLines() as a list to join (faildata.ts). */
+  getMatchedLineList(): MatchList {
+    return MatchList.of(this.getMatchedTupleLines());
+  }
+
   getMatchedLines(): string[] {
     return this.getMatchedTupleLines().map((t) => t.join(""));
   }
 
-  /** The buffer last searched. */
+  /** The buffer of the last match. */
   get lastBuffer(): string {
     return this.buf;
   }
@@ -273,7 +375,7 @@ export class FailRegex extends Regex {
     if (m) {
       for (const grp of groups) {
         if (!this.hasGroup(grp)) continue;
-        const v = m.groups?.[grp];
+        const v = this.group(m, grp);
         if (v !== undefined) return v;
       }
     }

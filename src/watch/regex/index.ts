@@ -5,7 +5,7 @@
 export { FLAG, MAXREPEAT } from "./ast.js";
 export { PyRegexError, type RegexErrorKind } from "./errors.js";
 export { parsePython } from "./parse.js";
-export { startFilter } from "./prefilter.js";
+export { matchFilter, requiredLiterals, startFilter } from "./prefilter.js";
 export {
   PyRegExp,
   type RegexWarning,

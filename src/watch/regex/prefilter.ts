@@ -121,10 +121,12 @@ function afterAnchor(alt: Alternation): Alternation {
 }
 
 /**
- * A predicate on the subject: false when the pattern certainly cannot match it. Undefined when
- * the pattern gives no such handle (not anchored, or any first character possible).
+ * The code points a match must start with, when the pattern can only match at the start of the
+ * subject and must consume one of them first; undefined when the pattern gives no such handle
+ * (not anchored, MULTILINE, or any first character possible). A subject that does not start with
+ * one of them (an empty one included) cannot match.
  */
-export function startFilter(parsed: ParsedPattern): ((s: string) => boolean) | undefined {
+export function firstChars(parsed: ParsedPattern): ReadonlySet<number> | undefined {
   if (parsed.flags & FLAG.M) return undefined;
   let scoped = false;
   const visit = (alt: Alternation) => {
@@ -142,6 +144,16 @@ export function startFilter(parsed: ParsedPattern): ((s: string) => boolean) | u
   const ctx = { i: (parsed.flags & FLAG.I) !== 0, a: (parsed.flags & FLAG.A) !== 0 };
   const { first, nullable } = firstAlt(afterAnchor(parsed.body), ctx);
   if (first === null || nullable) return undefined;
+  return first;
+}
+
+/**
+ * A predicate on the subject: false when the pattern certainly cannot match it (see
+ * {@link firstChars}). Undefined when the pattern gives no such handle.
+ */
+export function startFilter(parsed: ParsedPattern): ((s: string) => boolean) | undefined {
+  const first = firstChars(parsed);
+  if (first === undefined) return undefined;
   if ([...first].every((cp) => cp < 128)) {
     const table = new Uint8Array(128);
     for (const cp of first) table[cp] = 1;
@@ -151,4 +163,141 @@ export function startFilter(parsed: ParsedPattern): ((s: string) => boolean) | u
     const cp = s.codePointAt(0);
     return cp !== undefined && first.has(cp);
   };
+}
+
+/**
+ * True when Python group `group` sits in the pattern's top-level sequence (one branch) with only
+ * zero-width items after it: a match then ends where that group's capture ends.
+ */
+export function endsWithGroup(parsed: ParsedPattern, group: number): boolean {
+  if (parsed.body.length !== 1) return false;
+  const seq = parsed.body[0] ?? [];
+  const i = seq.findIndex((n) => n.type === "group" && n.group === group);
+  if (i < 0) return false;
+  return seq.slice(i + 1).every((n) => n.type === "at" || n.type === "look");
+}
+
+/**
+ * Literal texts every match contains: runs of plain characters on the pattern's spine (not under
+ * an alternative, an optional repeat, a lookaround or case-insensitivity). `prefix` is the run a
+ * match starts with when the pattern is anchored at the start of the subject (no MULTILINE):
+ * then the subject itself starts with it.
+ */
+export function requiredLiterals(parsed: ParsedPattern): { prefix: string; literals: string[] } {
+  const literals: string[] = [];
+  let run = "";
+  /** Still at the start of the subject: nothing but the anchor consumed so far. */
+  let atStart = false;
+  let prefix = "";
+  const flush = () => {
+    if (atStart) prefix = run;
+    atStart = false;
+    if (run) literals.push(run);
+    run = "";
+  };
+  const seq = (s: Sequence, i: boolean) => {
+    for (const n of s) node(n, i);
+  };
+  const node = (n: Node, i: boolean): void => {
+    switch (n.type) {
+      case "char":
+        if (i) flush();
+        else run += String.fromCodePoint(n.cp);
+        return;
+      case "group":
+      case "atomic": {
+        const ci =
+          n.type === "group" ? (i || (n.addFlags & FLAG.I) !== 0) && !(n.delFlags & FLAG.I) : i;
+        const only = n.body.length === 1 ? n.body[0] : undefined;
+        // a single branch is matched in place: its characters continue the run
+        if (only) seq(only, ci);
+        else flush();
+        return;
+      }
+      case "repeat":
+        flush();
+        // at least one iteration: what the body requires is required (in runs of its own)
+        if (n.min >= 1) {
+          node(n.body, i);
+          flush();
+        }
+        return;
+      default:
+        flush();
+        return;
+    }
+  };
+  const body = parsed.body;
+  const only = body.length === 1 ? body[0] : undefined;
+  if (only) {
+    const [first, ...rest] = only;
+    const anchored =
+      !(parsed.flags & FLAG.M) &&
+      first?.type === "at" &&
+      (first.at === "beginning" || first.at === "beginning-string");
+    if (anchored) {
+      atStart = true;
+      seq(rest, (parsed.flags & FLAG.I) !== 0);
+    } else seq(only, (parsed.flags & FLAG.I) !== 0);
+    flush();
+  }
+  return { prefix, literals };
+}
+
+/** Characters frequent in log lines: a needle starting with one of them is looked for at more places. */
+const COMMON = " etaoinsrhldcu.:=/-0123456789";
+
+/**
+ * A short piece of `literal` to look for: a search for a needle of up to 6 characters is a plain
+ * scan in V8, where longer needles first build skip tables on each call (three times slower on
+ * a log line). The piece starting with the least frequent character is taken.
+ */
+export function needleOf(literal: string, max = 6): string {
+  if (literal.length <= max) return literal;
+  let best = literal.slice(literal.length - max);
+  let bestRank = rank(best);
+  for (let i = literal.length - max - 1; i >= 0; i--) {
+    const piece = literal.slice(i, i + max);
+    const r = rank(piece);
+    if (r > bestRank) {
+      best = piece;
+      bestRank = r;
+    }
+  }
+  return best;
+}
+
+function rank(piece: string): number {
+  const i = COMMON.indexOf(piece[0] ?? " ");
+  return i < 0 ? COMMON.length : i;
+}
+
+/**
+ * What a subject must hold for the pattern to match it, beyond its first character: the anchored
+ * literal prefix it starts with (`""`: none worth a test) and a piece of the longest other
+ * required literal it contains (`""`: none).
+ */
+export function literalChecks(parsed: ParsedPattern): { prefix: string; needle: string } {
+  const { prefix, literals } = requiredLiterals(parsed);
+  let longest = "";
+  for (const l of literals) if (l !== prefix && l.length > longest.length) longest = l;
+  return {
+    prefix: prefix.length > 1 ? prefix : "",
+    needle: longest.length > 1 ? needleOf(longest) : "",
+  };
+}
+
+/**
+ * A predicate on the subject that is false when the pattern certainly cannot match it: the
+ * first-character test of {@link startFilter}, then the {@link literalChecks}. Undefined when the
+ * pattern gives no such handle.
+ */
+export function matchFilter(parsed: ParsedPattern): ((s: string) => boolean) | undefined {
+  const first = startFilter(parsed);
+  const { prefix: pre, needle: lit } = literalChecks(parsed);
+  if (!pre && !lit) return first;
+  const head = first ?? (() => true);
+  if (pre && lit) return (s) => head(s) && s.startsWith(pre) && s.includes(lit);
+  if (pre) return (s) => head(s) && s.startsWith(pre);
+  return (s) => head(s) && s.includes(lit);
 }

@@ -70,6 +70,12 @@ export interface TranslateOptions {
    * translate them with a warning.
    */
   unsafe?: "reject" | "warn";
+  /**
+   * Capture only these Python groups (`named`: the named ones), and those a backreference or a
+   * conditional reads: the others become non-capturing, which matches the same text, faster.
+   * Their {@link Translation.jsIndex} is 0.
+   */
+  captureOnly?: readonly number[] | "named";
 }
 
 export interface RegexWarning {
@@ -92,6 +98,12 @@ export interface Translation {
   jsNames: readonly string[];
   /** JavaScript group number of each Python group, by Python number (index 0: the match). */
   jsIndex: readonly number[];
+  /**
+   * `source` with every group unnamed (same numbers; backreferences by number): a match of it
+   * builds no `groups` object, which for a pattern with many named groups is most of the cost of
+   * a successful `exec`. Read groups through {@link jsIndex}.
+   */
+  numberedSource: string;
   /** The parsed pattern (after the rewrites), for callers that analyse its shape. */
   parsed: ParsedPattern;
   warnings: RegexWarning[];
@@ -562,6 +574,20 @@ function flattenStarOfStar(
   return done;
 }
 
+/** Groups not in `keep` and read by no backreference or conditional become non-capturing. */
+function uncapture(alt: Alternation, keep: ReadonlySet<number>): void {
+  const read = new Set<number>(keep);
+  walk(alt, (n) => {
+    if (n.type === "backref" || n.type === "cond") read.add(n.group);
+  });
+  walk(alt, (n) => {
+    if (n.type === "group" && n.group !== null && !read.has(n.group)) {
+      n.group = null;
+      delete n.name;
+    }
+  });
+}
+
 /**
  * Translate a Python pattern. Throws {@link PyRegexError} when it cannot be translated (the
  * message names the construct and its position).
@@ -569,6 +595,10 @@ function flattenStarOfStar(
 export function translatePython(pattern: string, opts: TranslateOptions = {}): Translation {
   const parsed = parsePython(pattern, opts.flags ?? 0);
   const rewrites = flattenStarOfStar(parsed.body, pattern);
+  if (opts.captureOnly) {
+    const keep = opts.captureOnly === "named" ? parsed.groupNames.values() : opts.captureOnly;
+    uncapture(parsed.body, new Set(keep));
+  }
   const emitter = new Emitter(parsed);
   const source0 = emitter.emitRoot();
   const warnings: RegexWarning[] = rewrites.map((r) => ({
@@ -585,6 +615,7 @@ export function translatePython(pattern: string, opts: TranslateOptions = {}): T
   }
   const numbered = numberGroups(source0, parsed.groups);
   const source = numbered.source;
+  const numberedSource = numberGroups(source, parsed.groups, numbered.named).source;
   for (const [name, g] of parsed.groupNames) numbered.jsIndex[g] = numbered.named.get(name) ?? 0;
   const flags = emitter.jsFlagI ? "iu" : "u";
   try {
@@ -608,6 +639,7 @@ export function translatePython(pattern: string, opts: TranslateOptions = {}): T
     groupNames: parsed.groupNames,
     jsNames,
     jsIndex: numbered.jsIndex,
+    numberedSource,
     parsed,
     warnings,
   };
@@ -617,15 +649,19 @@ export function translatePython(pattern: string, opts: TranslateOptions = {}): T
  * Unnamed Python groups are emitted as `(?<…gN>` so that the emitter can refer to them; here they
  * become plain `(` (a named group costs a property in every match's `groups`), their
  * backreferences `\k<…gN>` become `(?:\i)`, and every Python group gets its JavaScript number.
+ * Given `strip` (the `named` map of a first pass), every named group becomes plain as well and
+ * its backreferences numbered.
  */
 function numberGroups(
   src: string,
   pyGroups: number,
+  strip?: ReadonlyMap<string, number>,
 ): { source: string; jsIndex: number[]; named: Map<string, number> } {
   const jsIndex: number[] = new Array<number>(pyGroups + 1).fill(0);
   const named = new Map<string, number>();
   const unnamed = /^\(\?<_*__pyg(\d+)>/;
   const backref = /^\\k<_*__pyg(\d+)>/;
+  const namedRef = /^\\k<([^>]+)>/;
   let out = "";
   let count = 0;
   let i = 0;
@@ -636,6 +672,13 @@ function numberGroups(
       if (br) {
         out += `(?:\\${jsIndex[Number(br[1])]})`;
         i += br[0].length;
+        continue;
+      }
+      const nr = strip && src[i + 1] === "k" ? namedRef.exec(src.slice(i, i + 200)) : null;
+      const target = nr ? strip?.get(nr[1] ?? "") : undefined;
+      if (nr && target !== undefined) {
+        out += `(?:\\${target})`;
+        i += nr[0].length;
         continue;
       }
       out += src.slice(i, i + 2);
@@ -664,6 +707,11 @@ function numberGroups(
         count++;
         const name = /^\(\?<([^>]+)>/.exec(rest)?.[1];
         if (name) named.set(name, count);
+        if (name && strip) {
+          out += "(";
+          i += name.length + 4;
+          continue;
+        }
       }
     }
     out += c;
@@ -674,15 +722,26 @@ function numberGroups(
 
 /** A compiled translation: the RegExp, and its groups by Python name or number. */
 export class PyRegExp {
-  readonly regexp: RegExp;
   readonly translation: Translation;
+  private namedRe: RegExp | undefined;
+  private numberedRe: RegExp | undefined;
   constructor(pattern: string, opts: TranslateOptions = {}) {
     this.translation = translatePython(pattern, opts);
-    this.regexp = new RegExp(this.translation.source, this.translation.flags);
   }
-  /** A fresh RegExp of the translation with extra flags (`g`, `y`, `d`). */
-  withFlags(extra: string): RegExp {
-    return new RegExp(this.translation.source, this.translation.flags + extra);
+  /** The RegExp of {@link Translation.source} (made on first use: a Unicode RegExp costs to build). */
+  get regexp(): RegExp {
+    this.namedRe ??= new RegExp(this.translation.source, this.translation.flags);
+    return this.namedRe;
+  }
+  /** The RegExp of {@link Translation.numberedSource}: groups by number only, cheaper matches. */
+  get numbered(): RegExp {
+    this.numberedRe ??= new RegExp(this.translation.numberedSource, this.translation.flags);
+    return this.numberedRe;
+  }
+  /** A fresh RegExp of the translation with extra flags (`g`, `y`, `d`); `numbered`: unnamed groups. */
+  withFlags(extra: string, numbered = false): RegExp {
+    const t = this.translation;
+    return new RegExp(numbered ? t.numberedSource : t.source, t.flags + extra);
   }
   /** Python's `groupdict()` of a match: every named group, null where it did not take part. */
   groupdict(m: RegExpExecArray): Record<string, string | null> {
