@@ -50,9 +50,10 @@ export function runRules(
   for (const rule of rules) {
     if (settings.profile.disabledRules.includes(rule.meta.id)) continue;
     let findings: Finding[];
-    if (onlyMode && !rule.meta.modes.includes(onlyMode) && !rule.meta.modes.includes("manual")) {
+    if (onlyMode && !rule.meta.modes.includes(onlyMode)) {
       // A scan (or a log) cannot observe what this rule reads: saying "unknown" for each of them
-      // would bury what the scan did see. Not a pass either: the configuration audit decides it.
+      // would bury what the scan did see. Not a pass either: the configuration audit decides it,
+      // and the manual checklist belongs to the device's audit too.
       findings = [
         {
           status: "not_applicable",
