@@ -26,3 +26,30 @@ export function wanAsScanned(
     seen,
   );
 }
+
+/**
+ * A UDP service the scan asked in its own protocol: an answer is handled as for any service;
+ * an ICMP port-unreachable from the internet proves the internet does not reach it; silence says
+ * nothing (a filter and an idle port look the same), so it stays unknown with `silence`.
+ */
+export function udpWanAsScanned(
+  vantage: "internet" | "local",
+  state: string,
+  port: number,
+  ports: PortRange[],
+  seen: Origin,
+  silence: string,
+): Fact<WanReach> {
+  if (vantage !== "internet" || state === "answered") return wanAsScanned(vantage, ports, seen);
+  if (state === "closed")
+    return known(
+      {
+        reachable: false,
+        sources: [],
+        ports: [],
+        via: [`${port}/udp refused the scanner from the internet (ICMP port unreachable)`],
+      },
+      seen,
+    );
+  return unknown(silence, seen);
+}

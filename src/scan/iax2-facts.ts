@@ -5,7 +5,7 @@
  * reason. Whether IAX2 is *used* (a trunk, a user) is not visible from the network.
  */
 import type { Facts, PortRange, Service, WanReach } from "../facts/model.js";
-import { bindUnseen, wanAsScanned } from "../facts/scanned.js";
+import { bindUnseen, udpWanAsScanned } from "../facts/scanned.js";
 import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
 import { portOrigin } from "./port-origin.js";
 import type { Iax2Result } from "./probes/iax2.js";
@@ -49,18 +49,14 @@ function wanOf(
   ports: PortRange[],
   o: ProbeOrigin,
 ): Fact<WanReach> {
-  if (vantage !== "internet" || r.state === "answered") return wanAsScanned(vantage, ports, o);
-  if (r.state === "closed")
-    return known(
-      {
-        reachable: false,
-        sources: [],
-        ports: [],
-        via: [`${r.port}/udp refused the scanner from the internet (ICMP port unreachable)`],
-      },
-      o,
-    );
-  return unknown("no IAX2 answer from the internet: off, or filtered", o);
+  return udpWanAsScanned(
+    vantage,
+    r.state,
+    r.port,
+    ports,
+    o,
+    "no IAX2 answer from the internet: off, or filtered",
+  );
 }
 
 /** One IAX2 Service per poked UDP port. */

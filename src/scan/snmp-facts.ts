@@ -6,7 +6,7 @@
  * proves that no agent listens there.
  */
 import type { Facts, PortRange, Service, WanReach } from "../facts/model.js";
-import { bindUnseen, wanAsScanned } from "../facts/scanned.js";
+import { bindUnseen, udpWanAsScanned } from "../facts/scanned.js";
 import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
 import { portOrigin } from "./port-origin.js";
 import { DEFAULT_COMMUNITIES, type SnmpAnswer, type SnmpResult } from "./probes/snmp.js";
@@ -75,18 +75,14 @@ function wanOf(
   ports: PortRange[],
   o: ProbeOrigin,
 ): Fact<WanReach> {
-  if (vantage !== "internet" || r.state === "answered") return wanAsScanned(vantage, ports, o);
-  if (r.state === "closed")
-    return known(
-      {
-        reachable: false,
-        sources: [],
-        ports: [],
-        via: [`${r.port}/udp refused the scanner from the internet (ICMP port unreachable)`],
-      },
-      o,
-    );
-  return unknown("no SNMP answer from the internet: filtered, or answering another community", o);
+  return udpWanAsScanned(
+    vantage,
+    r.state,
+    r.port,
+    ports,
+    o,
+    "no SNMP answer from the internet: filtered, or answering another community",
+  );
 }
 
 /** One SNMP Service per probed UDP port, with what the default communities got. */
