@@ -4,11 +4,11 @@
  * port-unreachable proves nothing does; silence proves neither, so it stays unknown with the
  * reason. Whether IAX2 is *used* (a trunk, a user) is not visible from the network.
  */
-import type { Facts, PortRange, Service, WanReach } from "../facts/model.js";
-import { bindUnseen, udpWanAsScanned } from "../facts/scanned.js";
-import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
+import type { Facts } from "../facts/model.js";
+import { known, type ProbeOrigin } from "../facts/value.js";
 import { portOrigin } from "./port-origin.js";
 import type { Iax2Result } from "./probes/iax2.js";
+import { udpService } from "./udp-service.js";
 
 /** Ports probed as IAX2 by default. */
 export const IAX2_PORTS = [4569];
@@ -43,22 +43,6 @@ function silentReason(r: Iax2Result): string {
   return `no answer to an IAX2 POKE on ${r.port}/udp: IAX2 off, or filtered`;
 }
 
-function wanOf(
-  vantage: "internet" | "local",
-  r: Iax2Result,
-  ports: PortRange[],
-  o: ProbeOrigin,
-): Fact<WanReach> {
-  return udpWanAsScanned(
-    vantage,
-    r.state,
-    r.port,
-    ports,
-    o,
-    "no IAX2 answer from the internet: off, or filtered",
-  );
-}
-
 /** One IAX2 Service per poked UDP port. */
 export function fillIax2Facts(
   f: Facts,
@@ -67,44 +51,27 @@ export function fillIax2Facts(
   vantage: "internet" | "local",
 ): void {
   for (const r of scans) {
-    f.sources.push({
-      path: `${address}:${r.port}/udp`,
-      status: r.state === "error" ? "warning" : "ok",
-      format: `probe:iax2 ${r.state}`,
-    });
-    const ports: PortRange[] = [{ from: r.port, to: r.port, transport: "udp" }];
-    const asked = probeOrigin(r, address, `${ASKED}: ${iax2Excerpt(r)}`);
-    const svc: Service = {
-      id: `iax2-${r.port}-udp`,
+    const seen = probeOrigin(
+      r,
+      address,
+      `${ASKED} answered with ${r.answer?.reply ?? "an IAX2 frame"} from call ${r.answer?.peerCall ?? "?"}`,
+    );
+    const svc = udpService(f, {
       kind: "iax2",
-      label: `IAX2 on ${r.port}/udp`,
-      admin: false,
-      enabled: unknown(silentReason(r), asked),
-      ports: known(ports, asked),
-      bind: bindUnseen(asked),
-      tls: unknown("no IAX2 answer", asked),
-      auth: {},
-      wan: wanOf(vantage, r, ports, asked),
-    };
-    if (r.state === "answered") {
-      const seen = probeOrigin(
-        r,
-        address,
-        `${ASKED} answered with ${r.answer?.reply ?? "an IAX2 frame"} from call ${r.answer?.peerCall ?? "?"}`,
-      );
-      svc.enabled = known(true, seen);
-      // IAX2 never runs over TLS (its optional AES encryption is negotiated call by call).
-      svc.tls = known(false, seen);
-      svc.wan = wanOf(vantage, r, ports, seen);
-    } else if (r.state === "closed") {
-      const refused = probeOrigin(
-        r,
-        address,
-        `${ASKED}: ICMP port unreachable, nothing listens on ${r.port}/udp`,
-      );
-      svc.enabled = known(false, refused);
-      svc.tls = unknown("nothing listens", refused);
-    }
+      name: "IAX2",
+      address,
+      port: r.port,
+      state: r.state,
+      vantage,
+      asked: probeOrigin(r, address, `${ASKED}: ${iax2Excerpt(r)}`),
+      answeredAt: [seen],
+      asking: ASKED,
+      origin: (excerpt) => probeOrigin(r, address, excerpt),
+      silence: silentReason(r),
+      wanSilence: "no IAX2 answer from the internet: off, or filtered",
+    });
+    // IAX2 never runs over TLS (its optional AES encryption is negotiated call by call).
+    if (r.state === "answered") svc.tls = known(false, seen);
     f.services.push(svc);
   }
 }

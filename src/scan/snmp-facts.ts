@@ -5,12 +5,12 @@
  * Silence proves nothing, so it stays unknown with the reason; only an ICMP port-unreachable
  * proves that no agent listens there.
  */
-import type { Facts, PortRange, Service, WanReach } from "../facts/model.js";
-import { bindUnseen, udpWanAsScanned } from "../facts/scanned.js";
-import { type Fact, known, type ProbeOrigin, unknown } from "../facts/value.js";
+import type { Facts } from "../facts/model.js";
+import { known, type ProbeOrigin, unknown } from "../facts/value.js";
 import { portOrigin } from "./port-origin.js";
 import { DEFAULT_COMMUNITIES, type SnmpAnswer, type SnmpResult } from "./probes/snmp.js";
 import { softwareFrom } from "./software.js";
+import { udpService } from "./udp-service.js";
 
 /** Ports probed as SNMP by default. */
 export const SNMP_PORTS = [161];
@@ -69,22 +69,6 @@ function silentReason(r: SnmpResult): string {
   return "no answer to the default communities: SNMP closed, filtered, or using another community";
 }
 
-function wanOf(
-  vantage: "internet" | "local",
-  r: SnmpResult,
-  ports: PortRange[],
-  o: ProbeOrigin,
-): Fact<WanReach> {
-  return udpWanAsScanned(
-    vantage,
-    r.state,
-    r.port,
-    ports,
-    o,
-    "no SNMP answer from the internet: filtered, or answering another community",
-  );
-}
-
 /** One SNMP Service per probed UDP port, with what the default communities got. */
 export function fillSnmpFacts(
   f: Facts,
@@ -93,44 +77,30 @@ export function fillSnmpFacts(
   vantage: "internet" | "local",
 ): void {
   for (const r of scans) {
-    f.sources.push({
-      path: `${address}:${r.port}/udp`,
-      status: r.state === "error" ? "warning" : "ok",
-      format: `probe:snmp ${r.state}`,
-    });
-    const ports: PortRange[] = [{ from: r.port, to: r.port, transport: "udp" }];
     const asked = probeOrigin(r, address, `${ASKED}: ${r.state}${r.error ? ` (${r.error})` : ""}`);
-    const svc: Service = {
-      id: `snmp-${r.port}-udp`,
+    const at = answeredOrigins(r, address);
+    const svc = udpService(f, {
       kind: "snmp",
-      label: `SNMP on ${r.port}/udp`,
-      admin: false,
-      enabled: unknown(silentReason(r), asked),
-      ports: known(ports, asked),
-      bind: bindUnseen(asked),
-      tls: unknown("no SNMP answer", asked),
-      auth: {},
-      wan: wanOf(vantage, r, ports, asked),
-    };
+      name: "SNMP",
+      address,
+      port: r.port,
+      state: r.state,
+      vantage,
+      asked,
+      answeredAt: at,
+      asking: ASKED,
+      origin: (excerpt) => probeOrigin(r, address, excerpt),
+      silence: silentReason(r),
+      wanSilence: "no SNMP answer from the internet: filtered, or answering another community",
+    });
     if (r.state === "answered") {
-      const at = answeredOrigins(r, address);
-      svc.enabled = known(true, ...at);
       // SNMP v1/v2c have no encryption: the community travels in clear.
       svc.tls = known(false, ...at);
       svc.auth.defaultCredential = known(true, ...at);
-      svc.wan = wanOf(vantage, r, ports, at[0] ?? asked);
       const descr = r.answers.find((a) => a.sysDescr)?.sysDescr;
       const seen = softwareFrom(descr);
       if (seen) svc.software = known(seen, probeOrigin(r, address, `sysDescr "${seen.raw}"`));
-    } else if (r.state === "closed") {
-      const refused = probeOrigin(
-        r,
-        address,
-        `${ASKED}: ICMP port unreachable, nothing listens on ${r.port}/udp`,
-      );
-      svc.enabled = known(false, refused);
-      svc.tls = unknown("nothing listens", refused);
-    } else {
+    } else if (r.state !== "closed") {
       svc.auth.defaultCredential = unknown(silentReason(r), asked);
     }
     f.services.push(svc);

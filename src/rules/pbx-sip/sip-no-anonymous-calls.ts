@@ -79,6 +79,26 @@ function openEndpointFix(e: SipEndpoint): Fix {
   ]);
 }
 
+/** How a yes/no fact is judged where yes is the risk: one finding, with the texts for each answer. */
+interface FlagJudgement {
+  subject: string;
+  /** What cannot be decided while the fact is unknown. */
+  what: string;
+  /** The finding's message when the fact is false. */
+  pass: string;
+  /** The finding's message when the fact is true. */
+  fail: string;
+  fix: Fix;
+}
+
+/** Unknown stays undecided with its reason; false passes; true fails with the fix. */
+function judgeFlag(fact: Fact<boolean>, j: FlagJudgement): Finding {
+  const extra = { subject: j.subject };
+  if (!fact.known) return unknownFrom(fact, j.what, extra);
+  if (!fact.value) return pass(j.pass, fact.at, extra);
+  return fail(j.fail, fact.at, j.fix, extra);
+}
+
 function policyFindings(sip: SipFacts): Finding[] {
   const out: Finding[] = [];
   const p = sip.policy;
@@ -118,48 +138,28 @@ function policyFindings(sip: SipFacts): Finding[] {
     const general = sip.transports.find((t) => t.driver === "chan_sip");
     const guest = sip.endpoints.find((e) => e.driver === "chan_sip" && e.role === "guest");
     const ref = guest ? refOf(guest) : general ? transportRef(general) : undefined;
-    let subject = "chan_sip allowguest";
-    if (!p.allowGuest.known)
-      out.push(unknownFrom(p.allowGuest, "chan_sip guest calls", { subject }));
-    else if (!p.allowGuest.value)
-      out.push(
-        pass("allowguest = no: chan_sip rejects unauthenticated calls", p.allowGuest.at, {
-          subject,
-        }),
-      );
-    else
-      out.push(
-        fail(
-          `chan_sip accepts calls from anyone (${p.allowGuest.at.some((o) => o.kind === "config" && o.implied) ? "allowguest is not set and defaults to yes" : "allowguest = yes"})${lands(guest)}`,
-          p.allowGuest.at,
-          asteriskFix(
-            "Reject calls from unknown callers:",
-            ref ? [{ ref, set: [["allowguest", "no"]] }] : [],
-          ),
-          { subject },
+    out.push(
+      judgeFlag(p.allowGuest, {
+        subject: "chan_sip allowguest",
+        what: "chan_sip guest calls",
+        pass: "allowguest = no: chan_sip rejects unauthenticated calls",
+        fail: `chan_sip accepts calls from anyone (${p.allowGuest.at.some((o) => o.kind === "config" && o.implied) ? "allowguest is not set and defaults to yes" : "allowguest = yes"})${lands(guest)}`,
+        fix: asteriskFix(
+          "Reject calls from unknown callers:",
+          ref ? [{ ref, set: [["allowguest", "no"]] }] : [],
         ),
-      );
-    subject = "chan_sip autocreatepeer";
-    if (!p.autoCreatePeer.known)
-      out.push(unknownFrom(p.autoCreatePeer, "chan_sip autocreatepeer", { subject }));
-    else if (!p.autoCreatePeer.value)
-      out.push(
-        pass("autocreatepeer is off: only configured peers may register", p.autoCreatePeer.at, {
-          subject,
-        }),
-      );
-    else
-      out.push(
-        fail(
-          "autocreatepeer is on: any device may register without authentication",
-          p.autoCreatePeer.at,
-          asteriskFix(
-            "Turn off automatic peers:",
-            ref ? [{ ref, set: [["autocreatepeer", "no"]] }] : [],
-          ),
-          { subject },
+      }),
+      judgeFlag(p.autoCreatePeer, {
+        subject: "chan_sip autocreatepeer",
+        what: "chan_sip autocreatepeer",
+        pass: "autocreatepeer is off: only configured peers may register",
+        fail: "autocreatepeer is on: any device may register without authentication",
+        fix: asteriskFix(
+          "Turn off automatic peers:",
+          ref ? [{ ref, set: [["autocreatepeer", "no"]] }] : [],
         ),
-      );
+      }),
+    );
   }
   return out;
 }
@@ -182,38 +182,24 @@ const INVITE_FIX: Fix = {
 
 /** A REGISTER without credentials for a random user, as the scan's probe saw it. */
 function registerFinding(reg: Fact<boolean>): Finding {
-  const subject = "REGISTER without credentials";
-  if (!reg.known) return unknownFrom(reg, "whether REGISTER needs credentials", { subject });
-  if (!reg.value)
-    return pass(
-      `a REGISTER without credentials for a random user was challenged or refused on ${probedPorts(reg)}`,
-      reg.at,
-      { subject },
-    );
-  return fail(
-    `the SIP server accepted a REGISTER without credentials for a random user on ${probedPorts(reg)}: any device can register as any user and take its calls`,
-    reg.at,
-    REGISTER_FIX,
-    { subject },
-  );
+  return judgeFlag(reg, {
+    subject: "REGISTER without credentials",
+    what: "whether REGISTER needs credentials",
+    pass: `a REGISTER without credentials for a random user was challenged or refused on ${probedPorts(reg)}`,
+    fail: `the SIP server accepted a REGISTER without credentials for a random user on ${probedPorts(reg)}: any device can register as any user and take its calls`,
+    fix: REGISTER_FIX,
+  });
 }
 
 /** The opt-in INVITE without credentials to a random extension, as the scan's probe saw it. */
 function inviteFinding(inv: Fact<boolean>): Finding {
-  const subject = "INVITE without credentials";
-  if (!inv.known) return unknownFrom(inv, "whether calls need credentials", { subject });
-  if (!inv.value)
-    return pass(
-      `an INVITE without credentials to a random extension was challenged or refused on ${probedPorts(inv)}`,
-      inv.at,
-      { subject },
-    );
-  return fail(
-    `the SIP server took a call without credentials on ${probedPorts(inv)} (an INVITE to a random extension was answered or routed): anyone can call into its dial plan, and through a trunk run up toll fraud`,
-    inv.at,
-    INVITE_FIX,
-    { subject },
-  );
+  return judgeFlag(inv, {
+    subject: "INVITE without credentials",
+    what: "whether calls need credentials",
+    pass: `an INVITE without credentials to a random extension was challenged or refused on ${probedPorts(inv)}`,
+    fail: `the SIP server took a call without credentials on ${probedPorts(inv)} (an INVITE to a random extension was answered or routed): anyone can call into its dial plan, and through a trunk run up toll fraud`,
+    fix: INVITE_FIX,
+  });
 }
 
 /**

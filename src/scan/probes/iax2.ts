@@ -11,8 +11,7 @@
  * Whatever the peer sends, the result is clean and within the time-out.
  */
 import { randomInt } from "node:crypto";
-import { createSocket } from "node:dgram";
-import { isIP } from "node:net";
+import { type IgnoredDatagrams, type UdpExchange, udpExchange, udpState } from "./udp-exchange.js";
 
 /** Frame type 6: IAX protocol control (RFC 5456 section 8.2). */
 export const FRAME_IAX = 0x06;
@@ -40,9 +39,6 @@ const FULL_HEADER = 12;
  * 4096 bytes, and a PONG is a bare header plus a few information elements.
  */
 export const MAX_FRAME = 4096;
-/** Datagrams that answer nothing before the probe gives up on a flooding peer. */
-const MAX_IGNORED_DATAGRAMS = 64;
-const MAX_RECEIVED_BYTES = 1_048_576;
 
 export interface FullFrame {
   /** The sender's call number (15 bits). */
@@ -145,7 +141,7 @@ export interface Iax2Result {
   /** The PONG was acknowledged. */
   acked?: boolean;
   /** Datagrams that were not an answer (garbage, mini frames, other calls). */
-  ignored: { datagrams: number; bytes: number; firstError?: string };
+  ignored: IgnoredDatagrams;
   error?: string;
   time: string;
 }
@@ -155,7 +151,7 @@ export interface Iax2Options {
   timeoutMs?: number;
 }
 
-export function iax2Probe(
+export async function iax2Probe(
   address: string,
   port = 4569,
   opts: Iax2Options = {},
@@ -171,79 +167,37 @@ export function iax2Probe(
   };
   const callNumber = randomInt(1, 0x8000);
 
-  return new Promise((resolve) => {
-    const socket = createSocket({ type: isIP(address) === 6 ? "udp6" : "udp4" });
-    let started = 0;
-    let received = 0;
-    let refused = false;
-    let settled = false;
-    let retransmit: NodeJS.Timeout | undefined;
-
-    const finish = (error?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      clearTimeout(retransmit);
-      socket.removeAllListeners("message");
-      try {
-        socket.close();
-      } catch {
-        // never bound, or already closed
-      }
-      if (result.answer) result.state = "answered";
-      else if (refused) result.state = "closed";
-      else if (error) result.state = "error";
-      else if (result.ignored.datagrams > 0) result.state = "not-iax2";
-      else result.state = "no-answer";
-      if (refused) result.error = "ICMP port unreachable (ECONNREFUSED)";
-      else if (error) result.error = error;
-      resolve(result);
-    };
-    const deadline = setTimeout(() => finish(), timeoutMs);
-
-    const onError = (err: NodeJS.ErrnoException) => {
-      if (err.code === "ECONNREFUSED") refused = true;
-      finish(err.code ?? err.message);
-    };
-    const send = (packet: Buffer, then?: () => void) => {
-      if (settled) return;
-      try {
-        socket.send(packet, (err) => {
-          if (err) onError(err);
-          else then?.();
-        });
-      } catch (err) {
-        onError(err as NodeJS.ErrnoException);
-      }
-    };
-    const poke = (retransmitted: boolean) => {
-      result.sent++;
-      send(
-        encodeFullFrame({
-          source: callNumber,
-          destination: 0,
-          retransmitted,
-          // Milliseconds since the start of the "call": a retransmission keeps the original.
-          timestamp: 3,
-          oseqno: 0,
-          iseqno: 0,
-          frameType: FRAME_IAX,
-          subclass: POKE,
-        }),
-      );
-    };
-
-    socket.on("error", onError);
-    socket.on("message", (msg: Buffer) => {
-      if (settled || result.answer) return;
-      received += msg.length;
-      const ignore = (why: string) => {
-        result.ignored.datagrams++;
-        result.ignored.bytes += msg.length;
-        result.ignored.firstError ??= why;
-        if (result.ignored.datagrams > MAX_IGNORED_DATAGRAMS || received > MAX_RECEIVED_BYTES)
-          finish("flood of datagrams that answer nothing");
-      };
+  const poke = (x: UdpExchange, retransmitted: boolean) => {
+    result.sent++;
+    x.send(
+      encodeFullFrame({
+        source: callNumber,
+        destination: 0,
+        retransmitted,
+        // Milliseconds since the start of the "call": a retransmission keeps the original.
+        timestamp: 3,
+        oseqno: 0,
+        iseqno: 0,
+        frameType: FRAME_IAX,
+        subclass: POKE,
+      }),
+    );
+  };
+  const end = await udpExchange({
+    address,
+    port,
+    timeoutMs,
+    ignored: result.ignored,
+    // The first answer ends the listening: every datagram read before it is ignored, so the
+    // limit is checked there.
+    floodCheck: "ignored-only",
+    start: (x) => poke(x, false),
+    retransmit: (x) => {
+      if (!result.answer) poke(x, true);
+    },
+    onMessage: (msg, x) => {
+      if (result.answer) return;
+      const ignore = (why: string) => x.ignore(msg, why);
       const d = decodeFullFrame(msg);
       if (!d.ok) return ignore(d.error);
       const f = d.frame;
@@ -256,12 +210,12 @@ export function iax2Probe(
         reply: subclassName(f.frameType, f.subclass),
         peerCall: f.source,
         ies: f.ies.length,
-        ms: Date.now() - started,
+        ms: x.elapsed(),
       };
-      if (f.subclass !== PONG) return finish();
+      if (f.subclass !== PONG) return x.finish();
       // Acknowledge the PONG (RFC 5456 section 7: full frames are acknowledged; the ACK copies
       // the acknowledged frame's timestamp), so the peer does not keep retransmitting it.
-      send(
+      x.send(
         encodeFullFrame({
           source: callNumber,
           destination: f.source,
@@ -274,24 +228,12 @@ export function iax2Probe(
         }),
         () => {
           result.acked = true;
-          finish();
+          x.finish();
         },
       );
-    });
-    try {
-      socket.connect(port, address, () => {
-        if (settled) return;
-        started = Date.now();
-        poke(false);
-        retransmit = setTimeout(
-          () => {
-            if (!result.answer) poke(true);
-          },
-          Math.floor(timeoutMs / 2),
-        );
-      });
-    } catch (err) {
-      onError(err as NodeJS.ErrnoException);
-    }
+    },
   });
+  result.state = udpState(result.answer !== undefined, end, result.ignored, "not-iax2");
+  if (end.error) result.error = end.error;
+  return result;
 }

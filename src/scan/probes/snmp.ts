@@ -12,8 +12,6 @@
  * only. Every outcome is a clean result within the time-out, whatever the peer sends.
  */
 import { randomInt } from "node:crypto";
-import { createSocket } from "node:dgram";
-import { isIP } from "node:net";
 import { TAG } from "../snmp/ber.js";
 import {
   decodeMessage,
@@ -24,6 +22,7 @@ import {
   SNMP_V2C,
   type VarBind,
 } from "../snmp/message.js";
+import { type IgnoredDatagrams, type UdpExchange, udpExchange, udpState } from "./udp-exchange.js";
 
 export const DEFAULT_COMMUNITIES = ["public", "private"] as const;
 export type DefaultCommunity = (typeof DEFAULT_COMMUNITIES)[number];
@@ -55,7 +54,7 @@ export interface SnmpResult {
   /** Every version and community asked, with how many times the request was sent. */
   tried: { version: SnmpVersionName; community: DefaultCommunity; sent: number }[];
   /** Datagrams that answered none of the requests (garbage, strays, other communities). */
-  ignored: { datagrams: number; bytes: number; firstError?: string };
+  ignored: IgnoredDatagrams;
   error?: string;
   time: string;
 }
@@ -67,9 +66,6 @@ export interface SnmpOptions {
   graceMs?: number;
 }
 
-/** Datagrams that answer nothing before the probe gives up on a flooding peer. */
-const MAX_IGNORED_DATAGRAMS = 64;
-const MAX_RECEIVED_BYTES = 1_048_576;
 /** Once one community answered, how long the others get (a live agent answers in milliseconds). */
 const ANSWERED_GRACE_MS = 250;
 /** A sysDescr longer than this is cut (RFC 1213 allows 255). */
@@ -99,7 +95,7 @@ function stringValue(varbinds: VarBind[], oid: string): string | undefined {
   return v && v.type === TAG.OCTET_STRING ? displayText(v.value) : undefined;
 }
 
-export function snmpProbe(
+export async function snmpProbe(
   address: string,
   port = 161,
   opts: SnmpOptions = {},
@@ -128,72 +124,33 @@ export function snmpProbe(
       requests.push({ version, community, id, packet, sent: 0, answered: false });
     }
 
-  return new Promise((resolve) => {
-    const socket = createSocket({ type: isIP(address) === 6 ? "udp6" : "udp4" });
-    let started = 0;
-    let received = 0;
-    let refused = false;
-    let settled = false;
-    let retransmit: NodeJS.Timeout | undefined;
-    let grace: NodeJS.Timeout | undefined;
-
-    const finish = (error?: string) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      clearTimeout(retransmit);
-      clearTimeout(grace);
-      socket.removeAllListeners("message");
-      try {
-        socket.close();
-      } catch {
-        // never bound, or already closed
-      }
-      result.tried = requests.map((r) => ({
-        version: r.version,
-        community: r.community,
-        sent: r.sent,
-      }));
-      if (result.answers.length > 0) result.state = "answered";
-      else if (refused) result.state = "closed";
-      else if (error) result.state = "error";
-      else if (result.ignored.datagrams > 0) result.state = "not-snmp";
-      else result.state = "no-answer";
-      if (error && result.state !== "closed") result.error = error;
-      if (refused) result.error = "ICMP port unreachable (ECONNREFUSED)";
-      resolve(result);
-    };
-    const deadline = setTimeout(() => finish(), timeoutMs);
-
-    const onError = (err: NodeJS.ErrnoException) => {
-      if (err.code === "ECONNREFUSED") refused = true;
-      finish(err.code ?? err.message);
-    };
-    const send = (r: Request) => {
-      if (settled) return;
-      r.sent++;
-      try {
-        socket.send(r.packet, (err) => {
-          if (err) onError(err);
-        });
-      } catch (err) {
-        onError(err as NodeJS.ErrnoException);
-      }
-    };
-
-    socket.on("error", onError);
-    socket.on("message", (msg: Buffer) => {
-      received += msg.length;
-      const ignore = (why: string) => {
-        result.ignored.datagrams++;
-        result.ignored.bytes += msg.length;
-        result.ignored.firstError ??= why;
-      };
+  let graceStarted = false;
+  const send = (x: UdpExchange, r: Request) => {
+    if (x.ended) return;
+    r.sent++;
+    x.send(r.packet);
+  };
+  const end = await udpExchange({
+    address,
+    port,
+    timeoutMs,
+    ignored: result.ignored,
+    // Repeats of an answer already in are dropped without being ignored: the byte count after
+    // every datagram is what stops an agent (or a spoofer) that replays one.
+    floodCheck: "every-datagram",
+    start: (x) => {
+      for (const r of requests) send(x, r);
+    },
+    retransmit: (x) => {
+      for (const r of requests) if (!r.answered) send(x, r);
+    },
+    onMessage: (msg, x) => {
+      const ignore = (why: string) => x.ignore(msg, why);
       const d = decodeMessage(msg);
       if (!d.ok) ignore(d.error);
       else {
         const m = d.message;
-        const r = requests.find((x) => x.id === m.pdu.requestId);
+        const r = requests.find((q) => q.id === m.pdu.requestId);
         if (!r) ignore(`request-id ${m.pdu.requestId} matches no request`);
         else if (m.pdu.type !== PDU.RESPONSE)
           ignore(`PDU 0x${m.pdu.type.toString(16)} instead of a Response`);
@@ -210,31 +167,23 @@ export function snmpProbe(
             ...(status !== 0 ? { error: ERROR_STATUS[status] ?? `error-status ${status}` } : {}),
             sysDescr: stringValue(m.pdu.varbinds, SYS_DESCR),
             sysName: stringValue(m.pdu.varbinds, SYS_NAME),
-            ms: Date.now() - started,
+            ms: x.elapsed(),
           });
         }
       }
-      if (requests.every((x) => x.answered)) finish();
-      else if (result.ignored.datagrams > MAX_IGNORED_DATAGRAMS || received > MAX_RECEIVED_BYTES)
-        finish("flood of datagrams that answer nothing");
-      else if (result.answers.length > 0)
-        grace ??= setTimeout(() => finish(), opts.graceMs ?? ANSWERED_GRACE_MS);
-    });
-    try {
-      socket.connect(port, address, () => {
-        if (settled) return;
-        started = Date.now();
-        for (const r of requests) send(r);
-        // One retransmission of what is still unanswered, halfway through the time-out.
-        retransmit = setTimeout(
-          () => {
-            for (const r of requests) if (!r.answered) send(r);
-          },
-          Math.floor(timeoutMs / 2),
-        );
-      });
-    } catch (err) {
-      onError(err as NodeJS.ErrnoException);
-    }
+      if (requests.every((q) => q.answered)) x.finish();
+      else if (result.answers.length > 0 && !graceStarted) {
+        graceStarted = true;
+        x.later(opts.graceMs ?? ANSWERED_GRACE_MS, () => x.finish());
+      }
+    },
   });
+  result.tried = requests.map((r) => ({
+    version: r.version,
+    community: r.community,
+    sent: r.sent,
+  }));
+  result.state = udpState(result.answers.length > 0, end, result.ignored, "not-snmp");
+  if (end.error) result.error = end.error;
+  return result;
 }
