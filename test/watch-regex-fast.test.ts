@@ -123,6 +123,78 @@ describe("numbered translation and capture demotion", () => {
   });
 });
 
+/** Subjects of ASCII characters only, with every kind of character the categories tell apart. */
+const asciiSubject = fc
+  .array(
+    fc.constantFrom("a", "b", "Z", "_", "1", " ", "\t", "\x1c", "\x1f", "-", ".", "\n", "ab 1"),
+    {
+      maxLength: 12,
+    },
+  )
+  .map((a) => a.join(""));
+const categoryPieces = [
+  "\\d",
+  "\\D",
+  "\\w",
+  "\\W",
+  "\\s",
+  "\\S",
+  "\\b",
+  "\\B",
+  "[\\d_]",
+  "[^\\s]",
+  "[\\W\\d]",
+  "[^\\S\\n]",
+];
+const categoryPattern = fc
+  .array(fc.constantFrom(...categoryPieces, ...pieces), { minLength: 1, maxLength: 8 })
+  .map((a) => `${a.join("")}`);
+
+describe("the ASCII form of a translation", () => {
+  it("matches what the Unicode form matches on every subject of ASCII characters", () => {
+    fc.assert(
+      fc.property(categoryPattern, fc.boolean(), asciiSubject, (p, icase, s) => {
+        const t = translated(icase ? `(?i)${p}` : p);
+        if (!t) return;
+        const full = new RegExp(t.numberedSource, t.flags).exec(s);
+        const ascii = t.asciiRegExp.exec(s);
+        expect(ascii?.index).toBe(full?.index);
+        expect(ascii ? [...ascii] : null).toEqual(full ? [...full] : null);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it("has no Unicode property class, and is the one a filter uses for ASCII lines only", () => {
+    const t = translatePython("^(?P<user>\\w+) (?P<n>\\d+)\\s\\S*$");
+    expect(t.asciiSource).not.toContain("\\p{");
+    expect(t.numberedSource).toContain("\\p{");
+    const r = new Regex("^user (?P<user>\\w+) from <HOST>$");
+    r.search("user bob from 192.0.2.1\n");
+    expect(r.getGroups().user).toBe("bob");
+    // a line with letters beyond ASCII takes the Unicode form: Python's \w is Unicode
+    r.search("user jürgen from 192.0.2.1\n");
+    expect(r.getGroups().user).toBe("jürgen");
+    r.search("user ２ from 192.0.2.1\n");
+    expect(r.getGroups().user).toBe("２");
+    // told (wrongly) that such a line is ASCII, the ASCII form misses it: the engine never does
+    r.search("user jürgen from 192.0.2.1\n", undefined, false, true);
+    expect(r.hasMatched()).toBe(false);
+  });
+
+  it("filters give the same failures for a line whatever its neighbours' characters", () => {
+    const flt = () => loadFilter("sshd", { timezone: "UTC", now: () => Date.UTC(2026, 0, 2) });
+    const line = "Jan  1 10:00:00 gw sshd[7]: Invalid user jürgen from 192.0.2.7 port 22";
+    const a = flt();
+    a.process({ text: "Jan  1 10:00:00 gw sshd[7]: plain ascii", source: "t" });
+    const b = flt();
+    const got = [a, b].map((f) => f.process({ text: line, source: "t" }).map((r) => r.match));
+    expect(got[0]?.[0]?.host).toBe("192.0.2.7");
+    expect(got[0]?.[0]?.users).toEqual(got[1]?.[0]?.users);
+    expect([...(got[0]?.[0]?.users ?? [])]).toEqual(["jürgen"]);
+  });
+});
+
 describe("literal prefilter", () => {
   it("finds the anchored prefix and the literals every match holds", () => {
     const r = requiredLiterals(parsePython("^User (?P<u>\\S+) not allowed because (?:a|b) x+yz"));

@@ -4,6 +4,8 @@
  * patterns), and the search over templates with fail2ban's heuristics (the last template that
  * matched is tried first, templates that match often bubble up).
  */
+
+import { isAsciiText } from "../regex/unicode.js";
 import {
   DateEpoch,
   type DateMatch,
@@ -193,6 +195,8 @@ export class DateDetector {
       if (key === "{NONE}") template = getPatternTemplate("{UNB}^", key);
       else template = getPatternTemplate(pattern, key);
     }
+    // a filter's own pattern: its errors now, naming the filter's line (not at the first log line)
+    template.validate();
     patternCache.set(key, template);
     this.appendTemplateObject(template);
   }
@@ -209,14 +213,17 @@ export class DateDetector {
         template = getAnchoredTemplate(template, (s) =>
           preMatch.replace(RE_DATE_PREMATCH, () => DateTemplate.unboundPattern(s)),
         );
+        // around a user's {DATE}: checked now, as a pattern of their own
+        template.validate();
       }
       this.appendTemplateObject(template, ignoreDup);
     }
   }
 
   /** matchTime: the first (best) template that finds a date in the line. */
-  matchTime(line: string): TimeMatch | undefined {
+  matchTime(line: string, ascii?: boolean): TimeMatch | undefined {
     if (this.templates.length === 0) this.addDefaultTemplate();
+    const isAscii = ascii ?? isAsciiText(line);
     const templates = this.templates;
     let match: DateMatch | null = null;
     // the best match found so far that was put aside (fail2ban's `found` tuple)
@@ -234,7 +241,7 @@ export class DateDetector {
       const template = ddtempl?.template;
       if (ddtempl && template) {
         if (template.flags & (LINE_BEGIN | LINE_END)) {
-          match = template.matchDate(line);
+          match = template.matchDate(line, undefined, undefined, isAscii);
           ignoreBySearch = i;
         } else {
           distance = this.lastPos;
@@ -247,9 +254,9 @@ export class DateDetector {
               (sliceAt(line, endpos - 1, endpos) === this.lastEndBefore &&
                 !isAlnum(this.lastEndBefore)))
           ) {
-            match = template.matchDate(line, distance, endpos);
+            match = template.matchDate(line, distance, endpos, isAscii);
           } else {
-            match = template.matchDate(line);
+            match = template.matchDate(line, undefined, undefined, isAscii);
             ignoreBySearch = i;
           }
         }
@@ -281,7 +288,7 @@ export class DateDetector {
         }
         ddtempl = dt;
         const template = dt.template;
-        match = template.matchDate(line);
+        match = template.matchDate(line, undefined, undefined, isAscii);
         if (match) {
           distance = match.start;
           endpos = match.end;

@@ -5,6 +5,7 @@
  */
 import { endsWithGroup } from "../regex/prefilter.js";
 import { PyRegExp } from "../regex/translate.js";
+import { isAsciiText } from "../regex/unicode.js";
 import {
   DIRECTIVE_RE,
   PATTERN_NAMES,
@@ -39,6 +40,8 @@ export interface DateMatch {
   m: RegExpExecArray;
   /** The text searched (the line, or its head up to `endpos`). */
   subject: string;
+  /** The subject is made of ASCII characters only (which form of the regexes applies). */
+  ascii: boolean;
   template: DateTemplate;
   start: number;
   end: number;
@@ -49,15 +52,25 @@ export interface DateMatch {
 
 export class DatePatternError extends Error {}
 
-/** A template's search: its regex (capturing group 1 only when it can), and how to read it. */
+/**
+ * A template's search: its regex (capturing group 1 only when it can), and how to read it. Each
+ * regex in two forms: for lines of ASCII characters only (made with the search) and for any line
+ * (made when the first other line comes): see the translator's `asciiSubject`.
+ */
 interface TemplateSearch {
-  re: RegExp;
+  search: PyRegExp;
+  /** Flags added to the search regex. */
+  flags: string;
+  re: RegExp | undefined;
+  reAscii: RegExp;
   /** JavaScript number of group 1 in `re`. */
   g1: number;
   /** Group 1 ends where the match ends (its span is told by its length, no match indices). */
   group1AtEnd: boolean;
-  /** The regex with every group, sticky: the fields of a match found by `re`. */
+  /** The regex with every group, sticky: the fields of a match found by `re` (none: `re` has them). */
+  full: PyRegExp | undefined;
   fullRe: RegExp | undefined;
+  fullReAscii: RegExp | undefined;
 }
 
 export abstract class DateTemplate {
@@ -68,7 +81,8 @@ export abstract class DateTemplate {
   hits = 0;
   regex = "";
   pattern?: string;
-  protected py?: PyRegExp;
+  /** The translation of {@link regex}, made on first use (see {@link py}). */
+  private translated?: PyRegExp;
   /** How the date is searched for: made when the template is first tried (see {@link searching}). */
   private search?: TemplateSearch;
 
@@ -78,6 +92,21 @@ export abstract class DateTemplate {
    */
   protected spanOnly(): boolean {
     return false;
+  }
+
+  /**
+   * The template's regex translated: made on first use, as a process knows some thirty default
+   * templates and a log needs one or two (a Unicode RegExp costs to build). A template from a
+   * filter's own `datepattern` is checked at once instead ({@link validate}).
+   */
+  protected get py(): PyRegExp | undefined {
+    if (!this.translated && this.regex) this.translated = new PyRegExp(this.regex);
+    return this.translated;
+  }
+
+  /** Translates the regex now: throws what a bad pattern gives (for patterns a user wrote). */
+  validate(): void {
+    void this.py;
   }
 
   setRegex(regex0: string, wordBegin: boolean | "start" = true, wordEnd = true): void {
@@ -105,7 +134,7 @@ export abstract class DateTemplate {
     regex = regex.replace(RE_DEL_WRD_BOUNDS, (m) => m.replaceAll("**", ""));
     if (gf) regex = (gf[1] ?? "") + regex;
     this.regex = regex;
-    this.py = new PyRegExp(regex);
+    this.translated = undefined;
     this.search = undefined;
   }
 
@@ -119,12 +148,18 @@ export abstract class DateTemplate {
     if (!py) return undefined;
     const search = this.spanOnly() ? new PyRegExp(this.regex, { captureOnly: [1] }) : py;
     const atEnd = endsWithGroup(search.translation.parsed, 1);
+    // match indices cost; only needed when group 1 can end before the match does
+    const flags = atEnd ? "g" : "dg";
     this.search = {
-      // match indices cost; only needed when group 1 can end before the match does
-      re: search.withFlags(atEnd ? "g" : "dg", true),
+      search,
+      flags,
+      re: undefined,
+      reAscii: search.withFlags(flags, true, true),
       g1: search.translation.jsIndex[1] ?? 0,
       group1AtEnd: atEnd,
-      fullRe: search === py ? undefined : py.withFlags("y", true),
+      full: search === py ? undefined : py,
+      fullRe: undefined,
+      fullReAscii: undefined,
     };
     return this.search;
   }
@@ -134,17 +169,26 @@ export abstract class DateTemplate {
    * to what matches), read again at the same place in the same subject.
    */
   fullMatch(match: DateMatch): RegExpExecArray {
-    const re = this.searching()?.fullRe;
-    if (!re) return match.m;
+    const s = this.searching();
+    if (!s?.full) return match.m;
+    const re = match.ascii
+      ? (s.fullReAscii ??= s.full.withFlags("y", true, true))
+      : (s.fullRe ??= s.full.withFlags("y", true));
     re.lastIndex = match.start;
     return re.exec(match.subject) ?? match.m;
   }
 
-  /** Python's `search(line, pos, endpos)`. */
-  matchDate(line: string, pos?: number, endpos?: number): DateMatch | null {
+  /**
+   * Python's `search(line, pos, endpos)`; `ascii`: whether the line is made of ASCII characters
+   * only (else it is looked at).
+   */
+  matchDate(line: string, pos?: number, endpos?: number, ascii?: boolean): DateMatch | null {
     const search = this.searching();
     if (!search) return null;
-    const re = search.re;
+    const isAscii = ascii ?? isAsciiText(line);
+    const re = isAscii
+      ? search.reAscii
+      : (search.re ??= search.search.withFlags(search.flags, true));
     re.lastIndex = pos ?? 0;
     const subject = endpos !== undefined && endpos < line.length ? line.slice(0, endpos) : line;
     const m = re.exec(subject);
@@ -165,7 +209,7 @@ export abstract class DateTemplate {
         end1 = span[1];
       }
     }
-    return { m, subject, template: this, start, end, start1, end1 };
+    return { m, subject, ascii: isAscii, template: this, start, end, start1, end1 };
   }
 
   /** The epoch (seconds) of the date matched; undefined where fail2ban gets a ValueError. */
@@ -263,9 +307,21 @@ export class DatePatternRegex extends DateTemplate {
       if (RE_ALPHA_PATTERN.test(pattern)) regex = `(?iu)${regex}`;
       this.setRegex(regex, wordBegin, wordEnd);
     } catch (e) {
-      throw new DatePatternError(
-        `Failed to set datepattern '${pattern0}' (may be an invalid format or unescaped percent char): ${(e as Error).message}`,
-      );
+      throw this.failed(e);
+    }
+  }
+
+  private failed(e: unknown): DatePatternError {
+    return new DatePatternError(
+      `Failed to set datepattern '${this.pattern}' (may be an invalid format or unescaped percent char): ${(e as Error).message}`,
+    );
+  }
+
+  override validate(): void {
+    try {
+      super.validate();
+    } catch (e) {
+      throw this.failed(e);
     }
   }
 

@@ -7,6 +7,8 @@
  *
  * Times are epoch seconds here, as in fail2ban; the public API (index.ts) speaks milliseconds.
  */
+
+import { isAsciiText } from "../regex/unicode.js";
 import { DateDetector } from "./datedetector.js";
 import { FirstCharDispatch } from "./dispatch.js";
 import { FailKind, MATCHES, matchListOf, NOFAIL_MATCHES } from "./faildata.js";
@@ -289,26 +291,36 @@ export class FilterEngine {
    * processLine: find the date in `line` (or take `date`, for journal entries given as a tuple)
    * and look for failures.
    */
-  processLine(line: string | TupleLine, date0?: number): RawFailure[] {
+  processLine(line: string | TupleLine, date0?: number, ascii0?: boolean): RawFailure[] {
     this.wall = Date.now() / 1000;
     let date = date0;
     let tupleLine: TupleLine;
     let noDate = false;
     let text: string;
+    let textNl: string;
+    /** tupleLinesBuf([tupleLine]) when it can be had without a copy. */
+    let buf1: string | undefined;
+    let ascii: boolean;
     if (date !== undefined && typeof line !== "string") {
       tupleLine = line;
       text = line.join("");
+      ascii = ascii0 ?? isAsciiText(text);
       this.lastTimeText = line[1];
       this.lastDate = date;
     } else {
       text = typeof line === "string" ? line : line.join("");
+      ascii = ascii0 ?? isAsciiText(text);
+      // the line and its newline in one flat string: the buffer is then a slice of it (a buffer
+      // built by concatenation is copied again by the first regex run over it)
+      textNl = `${text}\n`;
       const dd = this.dateDetector;
-      const timeMatch = dd ? dd.matchTime(text) : undefined;
+      const timeMatch = dd ? dd.matchTime(text, ascii) : undefined;
       if (dd && timeMatch) {
         const s = timeMatch.start1;
         const e = timeMatch.end1;
         const m = text.slice(s, e);
         tupleLine = [text.slice(0, s), m, text.slice(e)];
+        if (s === 0) buf1 = textNl.slice(e);
         if (m) {
           const d = dd.getTime(timeMatch, this.timeContext());
           if (d !== undefined) {
@@ -318,17 +330,20 @@ export class FilterEngine {
           }
         } else if (this.lastDate !== undefined && this.lastDate > this.now() - 60) {
           tupleLine = ["", this.lastTimeText, text];
+          buf1 = textNl;
           date = this.lastDate;
         } else {
           date = this.now();
         }
       } else {
         tupleLine = ["", "", text];
+        buf1 = textNl;
       }
       if (date === undefined) {
         noDate = true;
         if (this.lastDate !== undefined && this.lastDate > this.now() - 60) {
           tupleLine = ["", this.lastTimeText, text];
+          buf1 = textNl;
           date = this.lastDate;
         } else if (this.opts.checkFindTime) {
           date = this.now();
@@ -342,11 +357,16 @@ export class FilterEngine {
         this.lastDate = date;
       }
     }
-    return this.findFailures(tupleLine, date, noDate);
+    return this.findFailures(tupleLine, date, noDate, buf1, ascii);
   }
 
   /** _ignoreLine: index of the first ignoreregex that matches, or null. */
-  private ignoreLine(buf0: string, orgBuffer0: TupleLine[], failRegex?: FailRegex): number | null {
+  private ignoreLine(
+    buf0: string,
+    orgBuffer0: TupleLine[],
+    failRegex?: FailRegex,
+    ascii?: boolean,
+  ): number | null {
     let buf = buf0;
     let orgBuffer = orgBuffer0;
     if (failRegex && this.lineBufferSize > 1) {
@@ -357,7 +377,7 @@ export class FilterEngine {
     for (let i = 0; i < this.ignoreRegex.length; i++) {
       const ignoreRegex = this.ignoreRegex[i];
       if (!ignoreRegex) continue;
-      ignoreRegex.search(buf, orgBuffer);
+      ignoreRegex.search(buf, orgBuffer, false, ascii);
       if (ignoreRegex.hasMatched()) {
         fnd = i;
         this.opts.onIgnoreRegex?.(i);
@@ -448,6 +468,10 @@ export class FilterEngine {
     tupleLine: TupleLine,
     date: number | undefined,
     noDate: boolean,
+    /** tupleLinesBuf([tupleLine]), when the caller has it. */
+    buf1?: string,
+    /** Whether the line is made of ASCII characters only (undefined: not known). */
+    lineAscii?: boolean,
   ): RawFailure[] {
     // mostly empty or of one entry: made when the first entry comes, of its size
     let failList: RawFailure[] | undefined;
@@ -462,15 +486,18 @@ export class FilterEngine {
       this.lineBuffer = [tupleLine];
       orgBuffer = this.lineBuffer;
     }
-    let buf: string | null = tupleLinesBuf(orgBuffer);
+    let buf: string | null =
+      buf1 !== undefined && orgBuffer.length === 1 ? buf1 : tupleLinesBuf(orgBuffer);
+    // every buffer below is made of this line alone (or of parts of it) when lines are not kept
+    const ascii = this.lineBufferSize === 1 ? lineAscii : undefined;
 
     if (this.ignoreRegex.length && this.ignoreRegex.length < this.failRegex.length - 2) {
-      if (this.ignoreLine(buf, orgBuffer) !== null) return failList ?? [];
+      if (this.ignoreLine(buf, orgBuffer, undefined, ascii) !== null) return failList ?? [];
     }
 
     let preGroups: Groups | undefined;
     if (this.prefRegex) {
-      this.prefRegex.search(buf, orgBuffer);
+      this.prefRegex.search(buf, orgBuffer, false, ascii);
       if (!this.prefRegex.hasMatched()) return failList ?? [];
       this.prefMatched++;
       preGroups = this.prefRegex.getGroups();
@@ -501,10 +528,10 @@ export class FilterEngine {
       last = idx;
       const failRegex = this.failRegex[idx];
       if (!failRegex) continue;
-      failRegex.search(buf, orgBuffer, true);
+      failRegex.search(buf, orgBuffer, true, ascii);
       if (!failRegex.hasMatched()) continue;
       let fail: FailData = failRegex.getGroups();
-      if (this.ignoreRegex.length && this.ignoreLine(buf, orgBuffer, failRegex) !== null) {
+      if (this.ignoreRegex.length && this.ignoreLine(buf, orgBuffer, failRegex, ascii) !== null) {
         buf = null;
         if (!checkAll) break;
         continue;

@@ -6,6 +6,7 @@
 import { PyRegexError } from "../regex/errors.js";
 import { endsWithGroup, firstChars, literalChecks, matchFilter } from "../regex/prefilter.js";
 import { PyRegExp, type TranslateOptions } from "../regex/translate.js";
+import { isAsciiText } from "../regex/unicode.js";
 import type { RegexNeeds } from "./dispatch.js";
 import { type FailKind, MatchList } from "./faildata.js";
 
@@ -165,7 +166,11 @@ export class Regex {
   private buildGroups: GroupsBuilder;
   private readonly slots: [name: string, jsIndex: number][];
   /** The regex with unnamed groups (read through jsIndexOf): no `groups` object per match. */
-  private readonly re: RegExp;
+  private get re(): RegExp {
+    return this.py.numbered;
+  }
+  /** The same for buffers of ASCII characters only (most logs): quicker to build, as exact there. */
+  private readonly reAscii: RegExp;
   private m: RegExpExecArray | null = null;
   private groups: Groups | null = null;
   private buf = "";
@@ -210,7 +215,7 @@ export class Regex {
     for (const [name, g] of groupNames) this.jsIndexOf.set(name, jsIndex[g] ?? 0);
     this.slots = [...this.jsIndexOf].filter(([, i]) => i > 0).sort((a, b) => a[1] - b[1]);
     this.buildGroups = groupsBuilder(this.slots, false);
-    this.re = this.py.numbered;
+    this.reAscii = this.py.numberedAscii;
   }
 
   /**
@@ -236,15 +241,18 @@ export class Regex {
 
   /**
    * search(tupleLines, orgLines): run the regex over the lines (or over a prepared buffer).
-   * `prechecked`: the caller has seen the buffer meet {@link needs} (dispatch.ts).
+   * `prechecked`: the caller has seen the buffer meet {@link needs} (dispatch.ts); `ascii`: the
+   * caller knows whether the buffer is made of ASCII characters only (else it is looked at).
    */
   search(
     tupleLines: readonly TupleLine[] | string,
     orgLines?: readonly TupleLine[],
     prechecked = false,
+    ascii?: boolean,
   ): void {
     const buf = typeof tupleLines === "string" ? tupleLines : tupleLinesBuf(tupleLines);
-    const m = !prechecked && this.canMatch && !this.canMatch(buf) ? null : this.re.exec(buf);
+    const re = (ascii ?? isAsciiText(buf)) ? this.reAscii : this.re;
+    const m = !prechecked && this.canMatch && !this.canMatch(buf) ? null : re.exec(buf);
     this.m = m;
     this.groups = null;
     if (!m) return;

@@ -58,8 +58,11 @@ import {
   caseTable,
   caseVariants,
   PY_DIGIT,
+  PY_DIGIT_IN_ASCII,
   PY_SPACE,
+  PY_SPACE_IN_ASCII,
   PY_WORD,
+  PY_WORD_IN_ASCII,
 } from "./unicode.js";
 
 export interface TranslateOptions {
@@ -104,6 +107,13 @@ export interface Translation {
    * a successful `exec`. Read groups through {@link jsIndex}.
    */
   numberedSource: string;
+  /**
+   * {@link numberedSource} for subjects of ASCII characters only: the same matches on those, and
+   * quick to build (see the emitter's `asciiSubject`).
+   */
+  asciiSource: string;
+  /** A RegExp of {@link asciiSource} and {@link flags} (the one built to validate the translation). */
+  asciiRegExp: RegExp;
   /** The parsed pattern (after the rewrites), for callers that analyse its shape. */
   parsed: ParsedPattern;
   warnings: RegexWarning[];
@@ -199,6 +209,13 @@ class Emitter {
   private counter = 0;
   readonly expandCase: boolean;
   readonly jsFlagI: boolean;
+  /**
+   * Emit for subjects made of ASCII characters only: Python's Unicode categories become their
+   * ASCII members (`\d` → `[0-9]`), which match exactly the same characters of such a subject
+   * and cost a fraction to build (V8 builds a `\p{…}` class from the Unicode tables each time it
+   * meets one). Literals and flags are unchanged.
+   */
+  asciiSubject = false;
 
   constructor(private readonly parsed: ParsedPattern) {
     const names = new Set(parsed.groupNames.keys());
@@ -406,20 +423,26 @@ class Emitter {
    */
   private catParts(cat: Category, ctx: Ctx): { plain?: string; negated?: string } {
     const a = ctx.a;
+    const u = this.asciiSubject;
     switch (cat) {
       case "d":
-        return { plain: a ? ASCII_DIGIT : PY_DIGIT };
+        return { plain: a ? ASCII_DIGIT : u ? PY_DIGIT_IN_ASCII : PY_DIGIT };
       case "D":
-        return a ? { negated: ASCII_DIGIT } : { plain: "\\P{Nd}" };
+        return a || u ? { negated: ASCII_DIGIT } : { plain: "\\P{Nd}" };
       case "w":
-        return { plain: a ? ASCII_WORD : PY_WORD };
+        return { plain: this.word(ctx) };
       case "W":
-        return { negated: a ? ASCII_WORD : PY_WORD };
+        return { negated: this.word(ctx) };
       case "s":
-        return { plain: a ? ASCII_SPACE : PY_SPACE };
+        return { plain: a ? ASCII_SPACE : u ? PY_SPACE_IN_ASCII : PY_SPACE };
       case "S":
-        return { negated: a ? ASCII_SPACE : PY_SPACE };
+        return { negated: a ? ASCII_SPACE : u ? PY_SPACE_IN_ASCII : PY_SPACE };
     }
+  }
+
+  /** `\w` as class contents. */
+  private word(ctx: Ctx): string {
+    return ctx.a ? ASCII_WORD : this.asciiSubject ? PY_WORD_IN_ASCII : PY_WORD;
   }
 
   private cat(cat: Category, ctx: Ctx): string {
@@ -474,7 +497,7 @@ class Emitter {
   }
 
   private at(at: AtKind, ctx: Ctx): string {
-    const word = ctx.a ? ASCII_WORD : PY_WORD;
+    const word = this.word(ctx);
     switch (at) {
       case "beginning":
         return ctx.m ? "(?<![^\\n])" : "^";
@@ -617,9 +640,15 @@ export function translatePython(pattern: string, opts: TranslateOptions = {}): T
   const source = numbered.source;
   const numberedSource = numberGroups(source, parsed.groups, numbered.named).source;
   for (const [name, g] of parsed.groupNames) numbered.jsIndex[g] = numbered.named.get(name) ?? 0;
+  emitter.asciiSubject = true;
+  const ascii = numberGroups(emitter.emitRoot(), parsed.groups);
+  const asciiSource = numberGroups(ascii.source, parsed.groups, ascii.named).source;
   const flags = emitter.jsFlagI ? "iu" : "u";
+  // validated on the ASCII form (the one most lines use): building a Unicode RegExp costs, and
+  // the other forms have the same syntax (they differ in group names and class contents)
+  let asciiRegExp: RegExp;
   try {
-    new RegExp(source, flags);
+    asciiRegExp = new RegExp(asciiSource, flags);
   } catch (e) {
     throw new PyRegexError(
       `JavaScript refuses the translation (${(e as Error).message})`,
@@ -640,6 +669,8 @@ export function translatePython(pattern: string, opts: TranslateOptions = {}): T
     jsNames,
     jsIndex: numbered.jsIndex,
     numberedSource,
+    asciiSource,
+    asciiRegExp,
     parsed,
     warnings,
   };
@@ -738,10 +769,18 @@ export class PyRegExp {
     this.numberedRe ??= new RegExp(this.translation.numberedSource, this.translation.flags);
     return this.numberedRe;
   }
-  /** A fresh RegExp of the translation with extra flags (`g`, `y`, `d`); `numbered`: unnamed groups. */
-  withFlags(extra: string, numbered = false): RegExp {
+  /** {@link numbered} for subjects of ASCII characters only (see {@link Translation.asciiSource}). */
+  get numberedAscii(): RegExp {
+    return this.translation.asciiRegExp;
+  }
+  /**
+   * A fresh RegExp of the translation with extra flags (`g`, `y`, `d`); `numbered`: unnamed groups;
+   * `ascii`: for ASCII subjects only (numbered).
+   */
+  withFlags(extra: string, numbered = false, ascii = false): RegExp {
     const t = this.translation;
-    return new RegExp(numbered ? t.numberedSource : t.source, t.flags + extra);
+    const src = ascii ? t.asciiSource : numbered ? t.numberedSource : t.source;
+    return new RegExp(src, t.flags + extra);
   }
   /** Python's `groupdict()` of a match: every named group, null where it did not take part. */
   groupdict(m: RegExpExecArray): Record<string, string | null> {

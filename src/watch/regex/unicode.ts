@@ -83,3 +83,19 @@ export function caseVariants(cp: number, ascii: boolean): number[] {
   }
   return caseTable().get(cp) ?? [cp];
 }
+
+/**
+ * The ASCII members of Python's Unicode categories: what `\d`, `\w`, `\s` can match in a subject
+ * made of ASCII characters only (`\s` takes U+001C..U+001F too, which re.ASCII's does not).
+ */
+export const PY_DIGIT_IN_ASCII = "0-9";
+export const PY_WORD_IN_ASCII = "A-Za-z0-9_";
+export const PY_SPACE_IN_ASCII = "\\t-\\r\\x1c-\\x20";
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the complement of ASCII
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** True when `s` is made of ASCII characters only (a regex's ASCII form then applies). */
+export function isAsciiText(s: string): boolean {
+  return !NON_ASCII.test(s);
+}
