@@ -171,9 +171,14 @@ export abstract class DateTemplate {
   fullMatch(match: DateMatch): RegExpExecArray {
     const s = this.searching();
     if (!s?.full) return match.m;
-    const re = match.ascii
-      ? (s.fullReAscii ??= s.full.withFlags("y", true, true))
-      : (s.fullRe ??= s.full.withFlags("y", true));
+    let re: RegExp;
+    if (match.ascii) {
+      s.fullReAscii ??= s.full.withFlags("y", true, true);
+      re = s.fullReAscii;
+    } else {
+      s.fullRe ??= s.full.withFlags("y", true);
+      re = s.fullRe;
+    }
     re.lastIndex = match.start;
     return re.exec(match.subject) ?? match.m;
   }
@@ -186,9 +191,8 @@ export abstract class DateTemplate {
     const search = this.searching();
     if (!search) return null;
     const isAscii = ascii ?? isAsciiText(line);
-    const re = isAscii
-      ? search.reAscii
-      : (search.re ??= search.search.withFlags(search.flags, true));
+    if (!isAscii) search.re ??= search.search.withFlags(search.flags, true);
+    const re = isAscii ? search.reAscii : (search.re as RegExp);
     re.lastIndex = pos ?? 0;
     const subject = endpos !== undefined && endpos < line.length ? line.slice(0, endpos) : line;
     const m = re.exec(subject);
