@@ -96,9 +96,11 @@ describe("file follower", () => {
       Buffer.concat([Buffer.from("one\r\ntwo "), Buffer.from([0xc3, 0x28]), Buffer.from("\n")]),
     );
     const { lines } = await follow(p, { fromStart: true });
+    // with what spares the filters work: ASCII or not (by the bytes), the text with its
+    // newline when the line ended in a plain LF
     expect(lines).toEqual([
-      { text: "one", source: p, lineNo: 1 },
-      { text: "two \uFFFD(", source: p, lineNo: 2 },
+      { text: "one", source: p, lineNo: 1, ascii: false, withNewline: undefined },
+      { text: "two \uFFFD(", source: p, lineNo: 2, ascii: false, withNewline: "two \uFFFD(\n" },
     ]);
   });
 
@@ -309,10 +311,22 @@ describe("one-shot reader", () => {
     }
     expect(batches).toBeGreaterThan(5);
     expect(seen).toHaveLength(n + 2);
-    expect(seen[0]).toEqual({ text: "line 1", source: p, lineNo: 1 });
+    expect(seen[0]).toEqual({
+      text: "line 1",
+      source: p,
+      lineNo: 1,
+      ascii: true,
+      withNewline: "line 1\n",
+    });
     expect(seen[n - 1]?.text).toBe(`line ${n}`);
     expect(seen[n]?.text.length).toBe(64 * 1024);
-    expect(seen[n + 1]).toEqual({ text: "last, no newline", source: p, lineNo: n + 2 });
+    expect(seen[n + 1]).toEqual({
+      text: "last, no newline",
+      source: p,
+      lineNo: n + 2,
+      ascii: true,
+      withNewline: undefined,
+    });
 
     const stats = await forEachLogLine(p, () => {}, { dropUnterminated: true });
     expect(stats).toEqual({

@@ -79,7 +79,7 @@ async function oursHere(logPath: string, filterPath: string): Promise<Run> {
   const t0 = process.hrtime.bigint();
   await forEachLogLine(logPath, (line) => {
     lines++;
-    if (filter.classify(line.text).kind === "matched") matched++;
+    if (filter.classify(line).kind === "matched") matched++;
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const c = process.cpuUsage(c0);
@@ -196,7 +196,7 @@ async function ourRows(logPath: string, filterPath: string): Promise<Row[]> {
   const rows: Row[] = [];
   const str = (v: unknown) => (typeof v === "string" ? v : null);
   await forEachLogLine(logPath, (line) => {
-    const v = filter.classify(line.text);
+    const v = filter.classify(line);
     if (v.kind !== "matched") return;
     for (const r of v.raw) {
       if (r.fail.nofail) continue;

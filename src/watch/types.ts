@@ -15,6 +15,10 @@ export interface LogLine {
   time?: number;
   /** Sending host for syslog (the router that sent it). */
   sender?: string;
+  /** True when the input saw only ASCII bytes in it (filters then use their regexes' ASCII form). */
+  ascii?: boolean;
+  /** `text` followed by "\n", as one string, when the input has it (filters slice it, no copy). */
+  withNewline?: string;
 }
 
 /** A filter's verdict on one line (or a multi-line buffer ending at this line). */

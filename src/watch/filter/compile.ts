@@ -98,13 +98,13 @@ export interface CompiledFilter {
   /** Failures this line gives (failures only: helpers that are not failures are left out). */
   process(line: LogLine): Fail2banResult[];
   /** fail2ban's own processLine result (for tools and tests): every entry, pending and nofail too. */
-  processRaw(text: string, time?: number): RawFailure[];
+  processRaw(text: string, time?: number, hints?: LineHints): RawFailure[];
   /**
    * A line the way fail2ban-regex counts it (compile with checkAllRegex and keepPending to count
    * exactly as it does): `matched` (an entry that is not a mere helper), `ignored` (an
    * ignoreregex or a helper), `missed`; `found` are the failures in fail2ban's test harness sense.
    */
-  classify(text: string, time?: number): LineVerdict;
+  classify(line: string | LogLine, time?: number): LineVerdict;
   /** Per-regex hit counts so far (every entry processLine returned, nofail ones included). */
   readonly stats: { fail: number[]; ignore: number[]; prefregex: number };
   /** Names and hit counts of the date templates. */
@@ -207,6 +207,9 @@ export function toMatch(r: RawFailure): Fail2banMatch {
   return m;
 }
 
+/** What an input may know of a line that spares a filter work (see LogLine). */
+export type LineHints = Pick<LogLine, "ascii" | "withNewline">;
+
 /** Compile a resolved filter definition. Throws {@link FilterCompileError} naming file and line. */
 export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}): CompiledFilter {
   const errors = def.diagnostics.filter((d) => d.severity === "error");
@@ -288,15 +291,17 @@ export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}):
   stats.ignore = engine.ignoreRegex.map(() => 0);
   const maxLen = opts.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
 
-  const processRaw = (text0: string, time?: number): RawFailure[] => {
-    const text = text0.length > maxLen ? text0.slice(0, maxLen) : text0;
+  const processRaw = (text0: string, time?: number, hints?: LineHints): RawFailure[] => {
+    const cut = text0.length > maxLen;
+    const text = cut ? text0.slice(0, maxLen) : text0;
     const before = engine.prefMatched;
     const out = journal
       ? engine.processLine(
           ["", new Date(time ?? nowMs()).toISOString(), text],
           (time ?? nowMs()) / 1000,
+          hints?.ascii,
         )
-      : engine.processLine(text);
+      : engine.processLine(text, undefined, hints?.ascii, cut ? undefined : hints?.withNewline);
     stats.prefregex += engine.prefMatched - before;
     for (const r of out) stats.fail[r.regexIndex] = (stats.fail[r.regexIndex] ?? 0) + 1;
     return out;
@@ -313,9 +318,12 @@ export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}):
     timeZone: tz,
     stats,
     processRaw,
-    classify(text: string, time?: number): LineVerdict {
+    classify(line: string | LogLine, time?: number): LineVerdict {
       ignoredFlag = false;
-      const raw = processRaw(text, time);
+      const raw =
+        typeof line === "string"
+          ? processRaw(line, time)
+          : processRaw(line.text, time ?? line.time, line);
       let isIgnored = ignoredFlag;
       let counted = 0;
       let found: RawFailure[] | undefined;
@@ -332,7 +340,7 @@ export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}):
     },
     process(line: LogLine): Fail2banResult[] {
       ignoredFlag = false;
-      const raw = processRaw(line.text, line.time);
+      const raw = processRaw(line.text, line.time, line);
       const out: Fail2banResult[] = [];
       for (const r of raw) {
         if (r.fid === null || r.fail.nofail) continue;

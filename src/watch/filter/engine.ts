@@ -291,7 +291,14 @@ export class FilterEngine {
    * processLine: find the date in `line` (or take `date`, for journal entries given as a tuple)
    * and look for failures.
    */
-  processLine(line: string | TupleLine, date0?: number, ascii0?: boolean): RawFailure[] {
+  processLine(
+    line: string | TupleLine,
+    date0?: number,
+    /** Whether the line is made of ASCII characters only, when the caller knows. */
+    ascii0?: boolean,
+    /** The line followed by "\n" as one string, when the caller has it. */
+    withNewline?: string,
+  ): RawFailure[] {
     this.wall = Date.now() / 1000;
     let date = date0;
     let tupleLine: TupleLine;
@@ -312,7 +319,10 @@ export class FilterEngine {
       ascii = ascii0 ?? isAsciiText(text);
       // the line and its newline in one flat string: the buffer is then a slice of it (a buffer
       // built by concatenation is copied again by the first regex run over it)
-      textNl = `${text}\n`;
+      textNl =
+        withNewline !== undefined && withNewline.length === text.length + 1
+          ? withNewline
+          : `${text}\n`;
       const dd = this.dateDetector;
       const timeMatch = dd ? dd.matchTime(text, ascii) : undefined;
       if (dd && timeMatch) {

@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_LINE_BYTES,
   type LineHandler,
   LineSplitter,
+  type SplitEmit,
   type WarningHandler,
   WarnLimiter,
 } from "./common.js";
@@ -272,7 +273,7 @@ export class FileFollower {
 
   private async retire(t: Tracked): Promise<void> {
     if (t.splitter.hasPending) {
-      t.splitter.flush((text, lineNo) => this.deliver(text, lineNo));
+      t.splitter.flush(this.deliverLine);
       this.stats.partialFlushed++;
     }
     await t.fh.close().catch(() => {});
@@ -292,7 +293,7 @@ export class FileFollower {
     }
     if (st.size <= t.pos) return false;
     let budget = this.o.maxBytesPerPoll;
-    const emit = (text: string, lineNo: number) => this.deliver(text, lineNo);
+    const emit = this.deliverLine;
     while (budget > 0) {
       const want = Math.min(this.buf.length, budget);
       const { bytesRead } = await t.fh.read(this.buf, 0, want, t.pos);
@@ -325,11 +326,10 @@ export class FileFollower {
     t.splitter.reset(0);
   }
 
-  private deliver(text: string, lineNo: number): void {
+  private readonly deliverLine: SplitEmit = (text, lineNo, ascii, withNewline) => {
     this.stats.lines++;
-    const line: LogLine = { text, source: this.source, lineNo };
-    this.o.onLine(line);
-  }
+    this.o.onLine(logLine(text, this.source, lineNo, ascii, withNewline));
+  };
 
   private async openTracked(at: "start" | "end", resume?: FilePosition): Promise<Tracked | null> {
     let fh: FileHandle;
@@ -448,6 +448,17 @@ export class FileFollower {
   }
 }
 
+/** A line read from a file (every one of one shape). */
+function logLine(
+  text: string,
+  source: string,
+  lineNo: number,
+  ascii: boolean,
+  withNewline: string | undefined,
+): LogLine {
+  return { text, source, lineNo, ascii, withNewline };
+}
+
 /** Starts following `path`; stop with the returned follower's `stop()`. */
 export async function followFile(path: string, opts: FollowOptions): Promise<FileFollower> {
   const f = new FileFollower(path, opts);
@@ -504,8 +515,8 @@ export async function* readLogLineBatches(
       ? createReadStream(input, { highWaterMark: opts.chunkBytes ?? 1024 * 1024 })
       : input;
   let batch: LogLine[] = [];
-  const emit = (text: string, lineNo: number) => {
-    batch.push({ text, source, lineNo });
+  const emit: SplitEmit = (text, lineNo, ascii, withNewline) => {
+    batch.push(logLine(text, source, lineNo, ascii, withNewline));
   };
   try {
     for await (const chunk of stream) {
@@ -554,9 +565,9 @@ export async function forEachLogLine(
     typeof input === "string"
       ? createReadStream(input, { highWaterMark: opts.chunkBytes ?? 1024 * 1024 })
       : input;
-  const emit = (text: string, lineNo: number) => {
+  const emit: SplitEmit = (text, lineNo, ascii, withNewline) => {
     stats.lines++;
-    onLine({ text, source, lineNo });
+    onLine(logLine(text, source, lineNo, ascii, withNewline));
   };
   try {
     for await (const chunk of stream) {
