@@ -20,7 +20,12 @@ export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
  * were all ASCII, and, when it had a plain LF end, the line with that newline as one string (the
  * filters' buffers are slices of it, with no copy).
  */
-export type SplitEmit = (text: string, lineNo: number, ascii: boolean, withNewline?: string) => void;
+export type SplitEmit = (
+  text: string,
+  lineNo: number,
+  ascii: boolean,
+  withNewline?: string,
+) => void;
 
 /** Counters a splitter keeps. */
 export interface SplitStats {
