@@ -4,7 +4,7 @@
  * what it matched. The template regexes are Python regexes, compiled through the translator.
  */
 import { endsWithGroup } from "../regex/prefilter.js";
-import { PyRegExp } from "../regex/translate.js";
+import { type NumberedForms, PyRegExp } from "../regex/translate.js";
 import { isAsciiText } from "../regex/unicode.js";
 import {
   DIRECTIVE_RE,
@@ -52,25 +52,17 @@ export interface DateMatch {
 
 export class DatePatternError extends Error {}
 
-/**
- * A template's search: its regex (capturing group 1 only when it can), and how to read it. Each
- * regex in two forms: for lines of ASCII characters only (made with the search) and for any line
- * (made when the first other line comes): see the translator's `asciiSubject`.
- */
+/** A template's search: its regex (capturing group 1 only when it can), and how to read it. */
 interface TemplateSearch {
-  search: PyRegExp;
-  /** Flags added to the search regex. */
-  flags: string;
-  re: RegExp | undefined;
-  reAscii: RegExp;
+  re: NumberedForms;
   /** JavaScript number of group 1 in `re`. */
   g1: number;
   /** Group 1 ends where the match ends (its span is told by its length, no match indices). */
   group1AtEnd: boolean;
-  /** The regex with every group, sticky: the fields of a match found by `re` (none: `re` has them). */
+  /** The translation with every group (none: `re` has them all). */
   full: PyRegExp | undefined;
-  fullRe: RegExp | undefined;
-  fullReAscii: RegExp | undefined;
+  /** Its regex, sticky: the fields of a match found by `re` (made on first need). */
+  fullRe: NumberedForms | undefined;
 }
 
 export abstract class DateTemplate {
@@ -148,18 +140,13 @@ export abstract class DateTemplate {
     if (!py) return undefined;
     const search = this.spanOnly() ? new PyRegExp(this.regex, { captureOnly: [1] }) : py;
     const atEnd = endsWithGroup(search.translation.parsed, 1);
-    // match indices cost; only needed when group 1 can end before the match does
-    const flags = atEnd ? "g" : "dg";
     this.search = {
-      search,
-      flags,
-      re: undefined,
-      reAscii: search.withFlags(flags, true, true),
+      // match indices cost; only needed when group 1 can end before the match does
+      re: search.numbered(atEnd ? "g" : "dg"),
       g1: search.translation.jsIndex[1] ?? 0,
       group1AtEnd: atEnd,
       full: search === py ? undefined : py,
       fullRe: undefined,
-      fullReAscii: undefined,
     };
     return this.search;
   }
@@ -171,14 +158,8 @@ export abstract class DateTemplate {
   fullMatch(match: DateMatch): RegExpExecArray {
     const s = this.searching();
     if (!s?.full) return match.m;
-    let re: RegExp;
-    if (match.ascii) {
-      s.fullReAscii ??= s.full.withFlags("y", true, true);
-      re = s.fullReAscii;
-    } else {
-      s.fullRe ??= s.full.withFlags("y", true);
-      re = s.fullRe;
-    }
+    s.fullRe ??= s.full.numbered("y");
+    const re = s.fullRe.for(match.ascii);
     re.lastIndex = match.start;
     return re.exec(match.subject) ?? match.m;
   }
@@ -191,8 +172,7 @@ export abstract class DateTemplate {
     const search = this.searching();
     if (!search) return null;
     const isAscii = ascii ?? isAsciiText(line);
-    if (!isAscii) search.re ??= search.search.withFlags(search.flags, true);
-    const re = isAscii ? search.reAscii : (search.re as RegExp);
+    const re = search.re.for(isAscii);
     re.lastIndex = pos ?? 0;
     const subject = endpos !== undefined && endpos < line.length ? line.slice(0, endpos) : line;
     const m = re.exec(subject);

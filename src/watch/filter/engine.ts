@@ -303,20 +303,16 @@ export class FilterEngine {
     let date = date0;
     let tupleLine: TupleLine;
     let noDate = false;
-    let text: string;
+    const text = typeof line === "string" ? line : line.join("");
+    const ascii = ascii0 ?? isAsciiText(text);
     let textNl: string;
     /** tupleLinesBuf([tupleLine]) when it can be had without a copy. */
     let buf1: string | undefined;
-    let ascii: boolean;
     if (date !== undefined && typeof line !== "string") {
       tupleLine = line;
-      text = line.join("");
-      ascii = ascii0 ?? isAsciiText(text);
       this.lastTimeText = line[1];
       this.lastDate = date;
     } else {
-      text = typeof line === "string" ? line : line.join("");
-      ascii = ascii0 ?? isAsciiText(text);
       // the line and its newline in one flat string: the buffer is then a slice of it (a buffer
       // built by concatenation is copied again by the first regex run over it)
       textNl =

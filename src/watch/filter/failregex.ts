@@ -5,7 +5,7 @@
  */
 import { PyRegexError } from "../regex/errors.js";
 import { endsWithGroup, firstChars, literalChecks, matchFilter } from "../regex/prefilter.js";
-import { PyRegExp, type TranslateOptions } from "../regex/translate.js";
+import { type NumberedForms, PyRegExp, type TranslateOptions } from "../regex/translate.js";
 import { isAsciiText } from "../regex/unicode.js";
 import type { RegexNeeds } from "./dispatch.js";
 import { type FailKind, MatchList } from "./faildata.js";
@@ -166,11 +166,7 @@ export class Regex {
   private buildGroups: GroupsBuilder;
   private readonly slots: [name: string, jsIndex: number][];
   /** The regex with unnamed groups (read through jsIndexOf): no `groups` object per match. */
-  private get re(): RegExp {
-    return this.py.numbered;
-  }
-  /** The same for buffers of ASCII characters only (most logs): quicker to build, as exact there. */
-  private readonly reAscii: RegExp;
+  private readonly re: NumberedForms;
   private m: RegExpExecArray | null = null;
   private groups: Groups | null = null;
   private buf = "";
@@ -215,7 +211,7 @@ export class Regex {
     for (const [name, g] of groupNames) this.jsIndexOf.set(name, jsIndex[g] ?? 0);
     this.slots = [...this.jsIndexOf].filter(([, i]) => i > 0).sort((a, b) => a[1] - b[1]);
     this.buildGroups = groupsBuilder(this.slots, false);
-    this.reAscii = this.py.numberedAscii;
+    this.re = this.py.numbered();
   }
 
   /**
@@ -251,7 +247,7 @@ export class Regex {
     ascii?: boolean,
   ): void {
     const buf = typeof tupleLines === "string" ? tupleLines : tupleLinesBuf(tupleLines);
-    const re = (ascii ?? isAsciiText(buf)) ? this.reAscii : this.re;
+    const re = this.re.for(ascii ?? isAsciiText(buf));
     const m = !prechecked && this.canMatch && !this.canMatch(buf) ? null : re.exec(buf);
     this.m = m;
     this.groups = null;

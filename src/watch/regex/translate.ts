@@ -215,7 +215,7 @@ class Emitter {
    * and cost a fraction to build (V8 builds a `\p{…}` class from the Unicode tables each time it
    * meets one). Literals and flags are unchanged.
    */
-  asciiSubject = false;
+  private asciiSubject = false;
 
   constructor(private readonly parsed: ParsedPattern) {
     const names = new Set(parsed.groupNames.keys());
@@ -293,7 +293,9 @@ class Emitter {
     return new PyRegexError(message, "unsupported", this.parsed.source, node.pos, text);
   }
 
-  emitRoot(): string {
+  /** The JavaScript source; `asciiSubject`: for ASCII subjects only (see {@link asciiSubject}). */
+  emitRoot(asciiSubject = false): string {
+    this.asciiSubject = asciiSubject;
     const ctx: Ctx = {
       i: (this.parsed.flags & FLAG.I) !== 0,
       m: (this.parsed.flags & FLAG.M) !== 0,
@@ -640,8 +642,7 @@ export function translatePython(pattern: string, opts: TranslateOptions = {}): T
   const source = numbered.source;
   const numberedSource = numberGroups(source, parsed.groups, numbered.named).source;
   for (const [name, g] of parsed.groupNames) numbered.jsIndex[g] = numbered.named.get(name) ?? 0;
-  emitter.asciiSubject = true;
-  const ascii = numberGroups(emitter.emitRoot(), parsed.groups);
+  const ascii = numberGroups(emitter.emitRoot(true), parsed.groups);
   const asciiSource = numberGroups(ascii.source, parsed.groups, ascii.named).source;
   const flags = emitter.jsFlagI ? "iu" : "u";
   // validated on the ASCII form (the one most lines use): building a Unicode RegExp costs, and
@@ -751,11 +752,33 @@ function numberGroups(
   return { source: out, jsIndex, named };
 }
 
+/**
+ * A translation's numbered RegExp, with extra flags, in its two forms: for subjects of ASCII
+ * characters only (made at once, quick to build: see {@link Translation.asciiSource}) and for any
+ * subject (made when the first other one comes: a Unicode RegExp costs to build).
+ */
+export class NumberedForms {
+  readonly ascii: RegExp;
+  private any: RegExp | undefined;
+  constructor(
+    private readonly t: Translation,
+    private readonly extra: string,
+  ) {
+    // without extra flags, the RegExp the translation was validated with
+    this.ascii = extra ? new RegExp(t.asciiSource, t.flags + extra) : t.asciiRegExp;
+  }
+  /** The form for a subject that is (`ascii`) or may not be made of ASCII characters only. */
+  for(ascii: boolean): RegExp {
+    if (ascii) return this.ascii;
+    this.any ??= new RegExp(this.t.numberedSource, this.t.flags + this.extra);
+    return this.any;
+  }
+}
+
 /** A compiled translation: the RegExp, and its groups by Python name or number. */
 export class PyRegExp {
   readonly translation: Translation;
   private namedRe: RegExp | undefined;
-  private numberedRe: RegExp | undefined;
   constructor(pattern: string, opts: TranslateOptions = {}) {
     this.translation = translatePython(pattern, opts);
   }
@@ -764,23 +787,12 @@ export class PyRegExp {
     this.namedRe ??= new RegExp(this.translation.source, this.translation.flags);
     return this.namedRe;
   }
-  /** The RegExp of {@link Translation.numberedSource}: groups by number only, cheaper matches. */
-  get numbered(): RegExp {
-    this.numberedRe ??= new RegExp(this.translation.numberedSource, this.translation.flags);
-    return this.numberedRe;
-  }
-  /** {@link numbered} for subjects of ASCII characters only (see {@link Translation.asciiSource}). */
-  get numberedAscii(): RegExp {
-    return this.translation.asciiRegExp;
-  }
   /**
-   * A fresh RegExp of the translation with extra flags (`g`, `y`, `d`); `numbered`: unnamed groups;
-   * `ascii`: for ASCII subjects only (numbered).
+   * The numbered RegExps (groups by number only: cheaper matches) with extra flags (`g`, `y`, `d`),
+   * in both forms (see {@link NumberedForms}).
    */
-  withFlags(extra: string, numbered = false, ascii = false): RegExp {
-    const t = this.translation;
-    const src = ascii ? t.asciiSource : numbered ? t.numberedSource : t.source;
-    return new RegExp(src, t.flags + extra);
+  numbered(extra = ""): NumberedForms {
+    return new NumberedForms(this.translation, extra);
   }
   /** Python's `groupdict()` of a match: every named group, null where it did not take part. */
   groupdict(m: RegExpExecArray): Record<string, string | null> {
