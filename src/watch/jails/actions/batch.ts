@@ -4,6 +4,9 @@
  * for every batch still in flight. How a batch is applied is the action's own business.
  */
 
+import { isIP } from "node:net";
+import { ActionError } from "./exec.js";
+
 /** One queued ban or unban, settled when the batch it went out in is done. */
 export interface Op {
   op: "ban" | "unban";
@@ -36,6 +39,28 @@ export class OpBatcher {
         void p.finally(() => this.#inflight.delete(p));
       });
     });
+  }
+
+  /**
+   * Queues a ban or unban of `address` for `tool` (named in errors): refused when it is not an IP
+   * address, or an IPv6 one while the tool's IPv6 is off.
+   */
+  submit(
+    tool: string,
+    op: Op["op"],
+    address: string,
+    jail: string,
+    until: number,
+    ipv6 = true,
+  ): Promise<void> {
+    const family = isIP(address);
+    if (family !== 4 && family !== 6) {
+      return Promise.reject(new ActionError(`${tool}: '${address}' is not an IP address`));
+    }
+    if (family === 6 && !ipv6) {
+      return Promise.reject(new ActionError(`${tool}: IPv6 is off, cannot ban ${address}`));
+    }
+    return this.push({ op, jail, address, family, until });
   }
 
   /** Resolves once nothing is queued and no batch is in flight. */

@@ -7,7 +7,6 @@
  * timeout N` (the kernel lifts them), unbans `del`, both fed in batches to `ipset restore -exist`
  * (which also refreshes the timeout of an address already there and ignores a deleted one).
  */
-import { isIP } from "node:net";
 import { type Op, OpBatcher } from "./batch.js";
 import {
   ActionError,
@@ -105,22 +104,11 @@ export class IpsetAction implements BanAction {
   }
 
   ban(address: string, jail: string, until: number): Promise<void> {
-    return this.#push("ban", address, jail, until);
+    return this.#batcher.submit("ipset", "ban", address, jail, until, this.#o.ipv6);
   }
 
   unban(address: string, jail: string): Promise<void> {
-    return this.#push("unban", address, jail, 0);
-  }
-
-  #push(op: "ban" | "unban", address: string, jail: string, until: number): Promise<void> {
-    const family = isIP(address);
-    if (family !== 4 && family !== 6) {
-      return Promise.reject(new ActionError(`ipset: '${address}' is not an IP address`));
-    }
-    if (family === 6 && !this.#o.ipv6) {
-      return Promise.reject(new ActionError(`ipset: IPv6 is off, cannot ban ${address}`));
-    }
-    return this.#batcher.push({ op, jail, address, family, until });
+    return this.#batcher.submit("ipset", "unban", address, jail, 0, this.#o.ipv6);
   }
 
   #line(o: Op, now: number): string {

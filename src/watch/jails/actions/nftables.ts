@@ -11,7 +11,6 @@
  * by one so that one bad element does not sink the others; deleting an element that is already
  * gone (the kernel's timeout came first) is not an error. Errors reject the operation's promise.
  */
-import { isIP } from "node:net";
 import { type Op, OpBatcher } from "./batch.js";
 import {
   ActionError,
@@ -139,19 +138,11 @@ export class NftablesAction implements BanAction {
   }
 
   ban(address: string, jail: string, until: number): Promise<void> {
-    return this.#push("ban", address, jail, until);
+    return this.#batcher.submit("nftables", "ban", address, jail, until);
   }
 
   unban(address: string, jail: string): Promise<void> {
-    return this.#push("unban", address, jail, 0);
-  }
-
-  #push(op: "ban" | "unban", address: string, jail: string, until: number): Promise<void> {
-    const family = isIP(address);
-    if (family !== 4 && family !== 6) {
-      return Promise.reject(new ActionError(`nftables: '${address}' is not an IP address`));
-    }
-    return this.#batcher.push({ op, jail, address, family, until });
+    return this.#batcher.submit("nftables", "unban", address, jail, 0);
   }
 
   #element(o: Op, now: number): string {
