@@ -127,6 +127,8 @@ export class SyslogParser {
   private tHour = 0;
   private tMin = 0;
   private tSec = 0;
+  /** Milliseconds of the fractional seconds last read (see fraction). */
+  private tMs = 0;
   // Last RFC 3164 timestamp token: a flood shares it.
   private lastTs = "";
   private lastTsTime = 0;
@@ -366,17 +368,8 @@ export class SyslogParser {
       return false;
     if (h > 23 || mi > 59 || sec > 60) return false;
     p += 8;
-    let ms = 0;
-    if (s.charCodeAt(p) === 46 && isDigit(s.charCodeAt(p + 1))) {
-      p++;
-      let scale = 100;
-      while (isDigit(s.charCodeAt(p))) {
-        ms += (s.charCodeAt(p) - 48) * scale;
-        scale /= 10;
-        p++;
-      }
-      ms = Math.floor(ms);
-    }
+    p = this.fraction(s, p);
+    const ms = this.tMs;
     if (p < s.length && s.charCodeAt(p) !== 32) return false;
     const sec2 = Math.min(sec, 59);
     this.tTime =
@@ -390,6 +383,23 @@ export class SyslogParser {
     this.tMin = mi;
     this.tSec = sec;
     return true;
+  }
+
+  /** Fractional seconds (".123…") at p, if any: milliseconds into tMs; returns the position after. */
+  private fraction(s: string, p0: number): number {
+    let p = p0;
+    let ms = 0;
+    if (s.charCodeAt(p) === 46 && isDigit(s.charCodeAt(p + 1))) {
+      p++;
+      let scale = 100;
+      while (isDigit(s.charCodeAt(p))) {
+        ms += (s.charCodeAt(p) - 48) * scale;
+        scale /= 10;
+        p++;
+      }
+    }
+    this.tMs = Math.floor(ms);
+    return p;
   }
 
   /** RFC 3339 "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)" at i (zone optional), then space or end. */
@@ -410,17 +420,8 @@ export class SyslogParser {
     if (s.charCodeAt(i + 13) !== 58 || s.charCodeAt(i + 16) !== 58) return false;
     const year = y1 * 100 + y2;
     let p = i + 19;
-    let ms = 0;
-    if (s.charCodeAt(p) === 46 && isDigit(s.charCodeAt(p + 1))) {
-      p++;
-      let scale = 100;
-      while (isDigit(s.charCodeAt(p))) {
-        ms += (s.charCodeAt(p) - 48) * scale;
-        scale /= 10;
-        p++;
-      }
-      ms = Math.floor(ms);
-    }
+    p = this.fraction(s, p);
+    const ms = this.tMs;
     let off: number | undefined;
     const z = s.charCodeAt(p);
     if (z === 90 || z === 122) {
