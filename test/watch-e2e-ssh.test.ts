@@ -23,12 +23,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseWatchConfig } from "../src/watch/config.js";
 import type { JailBan } from "../src/watch/jails/index.js";
 import { startWatcher, type WatchEvent } from "../src/watch/watcher.js";
+import { netnsSkipReason } from "./support/netns.js";
+import { have } from "./support/peers.js";
 
 const SSHD = "/usr/sbin/sshd";
-
-function have(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-}
 
 /** fail2ban's own sshd filter: Debian's package, else the copy in the shared corpus. */
 function sshdFilter(): string | undefined {
@@ -38,32 +36,14 @@ function sshdFilter(): string | undefined {
   );
 }
 
-function skipReason(): string | undefined {
-  if (process.platform !== "linux") return "not Linux";
-  if (process.getuid?.() !== 0) return "not root (network namespaces, nft and sshd need it)";
-  const need = () =>
-    [
-      ...["ip", "nft", "ssh-keygen"].filter((c) => !have(c)),
-      ...(existsSync(SSHD) ? [] : [SSHD]),
-      ...(sshdFilter() ? [] : ["fail2ban's filter.d/sshd.conf"]),
-    ] as string[];
-  if (
-    need().length > 0 &&
-    existsSync("scripts/install-test-peers.sh") &&
-    !process.env.BULWARK_NO_INSTALL
-  ) {
-    spawnSync("bash", ["scripts/install-test-peers.sh"], { stdio: "ignore", timeout: 300_000 });
-  }
-  const missing = need();
-  if (missing.length > 0) return `missing ${missing.join(", ")} (scripts/install-test-peers.sh)`;
-  const probe = `bulwark-probe-${process.pid}`;
-  const add = spawnSync("ip", ["netns", "add", probe], { encoding: "utf8" });
-  if (add.status !== 0) return `cannot create a network namespace: ${add.stderr.trim()}`;
-  spawnSync("ip", ["netns", "del", probe]);
-  return undefined;
-}
-
-const skip = skipReason();
+const skip = netnsSkipReason(
+  () => [
+    ...["ip", "nft", "ssh-keygen"].filter((c) => !have(c)),
+    ...(existsSync(SSHD) ? [] : [SSHD]),
+    ...(sshdFilter() ? [] : ["fail2ban's filter.d/sshd.conf"]),
+  ],
+  "network namespaces, nft and sshd",
+);
 if (skip) process.stderr.write(`\n[bulwark] SKIPPED watch e2e with a real sshd: ${skip}\n`);
 
 const tag = `${process.pid.toString(36)}${Math.floor(Math.random() * 36 ** 3).toString(36)}`.slice(

@@ -8,7 +8,6 @@
  * connections pass again. Skipped, with the reason printed, when not root or the tools are missing.
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CommandRunner,
@@ -21,6 +20,8 @@ import {
   type RunResult,
   runCommand,
 } from "../src/watch/jails/index.js";
+import { netnsSkipReason } from "./support/netns.js";
+import { have } from "./support/peers.js";
 
 function recorder(reply: (argv: string[], input?: string) => Partial<RunResult> = () => ({})) {
   const calls: { argv: string[]; input?: string }[] = [];
@@ -161,31 +162,10 @@ describe("runCommand", () => {
 // ---------------------------------------------------------------------------------------------
 // For real, in network namespaces
 
-function have(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
-}
-
-function realSkipReason(): string | undefined {
-  if (process.platform !== "linux") return "not Linux";
-  if (process.getuid?.() !== 0) return "not root (network namespaces and nft need it)";
-  const need = () => ["ip", "nft", "ipset", "iptables"].filter((c) => !have(c));
-  if (
-    need().length > 0 &&
-    existsSync("scripts/install-test-peers.sh") &&
-    !process.env.BULWARK_NO_INSTALL
-  ) {
-    spawnSync("bash", ["scripts/install-test-peers.sh"], { stdio: "ignore", timeout: 300_000 });
-  }
-  const missing = need();
-  if (missing.length > 0) return `missing ${missing.join(", ")} (scripts/install-test-peers.sh)`;
-  const probe = `bulwark-probe-${process.pid}`;
-  const add = spawnSync("ip", ["netns", "add", probe], { encoding: "utf8" });
-  if (add.status !== 0) return `cannot create a network namespace: ${add.stderr.trim()}`;
-  spawnSync("ip", ["netns", "del", probe]);
-  return undefined;
-}
-
-const skipReason = realSkipReason();
+const skipReason = netnsSkipReason(
+  () => ["ip", "nft", "ipset", "iptables"].filter((c) => !have(c)),
+  "network namespaces and nft",
+);
 if (skipReason)
   process.stderr.write(`\n[bulwark] SKIPPED real firewall action tests: ${skipReason}\n`);
 
