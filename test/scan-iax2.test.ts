@@ -24,15 +24,10 @@ import {
   PONG,
 } from "../src/scan/probes/iax2.js";
 import { runCli } from "./support/cli.js";
+import { closedUdpPort, timed } from "./support/fake-server.js";
 
 const HOST = "127.0.0.1";
 const PEER_CALL = 0x1234;
-
-const timed = async <T>(p: Promise<T>): Promise<[T, number]> => {
-  const t0 = Date.now();
-  const r = await p;
-  return [r, Date.now() - t0];
-};
 
 describe("IAX2 full frames", () => {
   it("encodes a POKE byte for byte as RFC 5456 section 8.1.1 lays the header out", () => {
@@ -161,14 +156,6 @@ const answersPoke = (f: FullFrame, reply: (b: Buffer) => void) => {
   if (f.frameType === FRAME_IAX && f.subclass === POKE && f.destination === 0)
     reply(frame({ destination: f.source, timestamp: f.timestamp, oseqno: 0, iseqno: 1 }));
 };
-
-async function closedUdpPort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((r) => s.bind(0, HOST, r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(r));
-  return port;
-}
 
 afterAll(() => {
   for (const p of peers) p.socket.close();

@@ -27,6 +27,7 @@ import {
   type SnmpMessage,
 } from "../src/scan/snmp/message.js";
 import { runCli } from "./support/cli.js";
+import { closedUdpPort, timed } from "./support/fake-server.js";
 
 const HOST = "127.0.0.1";
 const hex = (b: Buffer) => b.toString("hex");
@@ -217,23 +218,9 @@ function response(req: SnmpMessage, descr: string, name = "fake-agent"): Buffer 
   });
 }
 
-async function closedUdpPort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((r) => s.bind(0, HOST, r));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(r));
-  return port;
-}
-
 afterAll(() => {
   for (const a of agents) a.socket.close();
 });
-
-const timed = async <T>(p: Promise<T>): Promise<[T, number]> => {
-  const t0 = Date.now();
-  const r = await p;
-  return [r, Date.now() - t0];
-};
 
 describe("SNMP probe against fake agents", () => {
   it("finds the community that works, and only asks sysDescr.0/sysName.0 with public/private", async () => {

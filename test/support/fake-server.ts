@@ -5,6 +5,7 @@
  * openssl CLI.
  */
 import { execFileSync } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { type AddressInfo, createServer, Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -69,6 +70,22 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise((r) => server.close(r));
   return port;
+}
+
+/** A loopback UDP port that was just free: a datagram to it gets an ICMP port-unreachable. */
+export async function closedUdpPort(): Promise<number> {
+  const s = createSocket("udp4");
+  await new Promise<void>((r) => s.bind(0, LOOPBACK, r));
+  const port = s.address().port;
+  await new Promise<void>((r) => s.close(r));
+  return port;
+}
+
+/** What `p` gives, and how many milliseconds it took. */
+export async function timed<T>(p: Promise<T>): Promise<[T, number]> {
+  const t0 = Date.now();
+  const r = await p;
+  return [r, Date.now() - t0];
 }
 
 /** A self-signed certificate for `/CN=<name>` (RSA, 30 days) and its key, in PEM. */
