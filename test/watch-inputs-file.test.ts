@@ -1,6 +1,7 @@
 import {
   appendFileSync,
   mkdtempSync,
+  readdirSync,
   renameSync,
   rmSync,
   truncateSync,
@@ -335,6 +336,32 @@ describe("one-shot reader", () => {
       bytes: expect.any(Number),
       unterminated: true,
     });
+  });
+
+  it("reads a file through one reused buffer: lines split across chunks come out whole", async () => {
+    const p = join(dir, "chunks.log");
+    // multi-byte characters and line ends fall on every chunk boundary somewhere
+    const lines = Array.from({ length: 300 }, (_, i) => `${i} jürgen ${"€".repeat(i % 5)} ✓`);
+    writeFileSync(p, `${lines.join("\n")}\n`);
+    for (const chunkBytes of [1, 7, 64, 1 << 20]) {
+      const got: LogLine[] = [];
+      const stats = await forEachLogLine(p, (l) => got.push(l), { chunkBytes });
+      expect(got.map((l) => l.text)).toEqual(lines);
+      expect(got.every((l, i) => l.lineNo === i + 1 && l.ascii === false)).toBe(true);
+      expect(stats.bytes).toBe(Buffer.byteLength(`${lines.join("\n")}\n`));
+    }
+  });
+
+  it("closes the file when the reader of batches stops early", async () => {
+    const p = join(dir, "early.log");
+    writeFileSync(p, "a\n".repeat(50_000));
+    const fds = () => readdirSync("/proc/self/fd").length;
+    const before = fds();
+    for await (const b of readLogLineBatches(p, { chunkBytes: 4096, batchLines: 10 })) {
+      expect(b.length).toBeGreaterThan(0);
+      break;
+    }
+    expect(fds()).toBe(before);
   });
 
   it("reads a stream, and reports a missing file as an error", async () => {

@@ -9,7 +9,7 @@
  * (filter.py's FileContainer.readline reads a whole line, however long); Bulwark keeps the first
  * 64 KiB, drops the rest and counts it, so a hostile writer cannot grow the watcher's memory.
  */
-import { createReadStream, type FSWatcher, watch } from "node:fs";
+import { type FSWatcher, watch } from "node:fs";
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { basename, dirname } from "node:path";
 import type { Readable } from "node:stream";
@@ -510,36 +510,27 @@ export async function* readLogLineBatches(
     stats.longLines++;
     warn.note(`${source}:${lineNo}: line of ${bytes} bytes cut to ${max} (rest dropped)`);
   });
-  const stream =
-    typeof input === "string"
-      ? createReadStream(input, { highWaterMark: opts.chunkBytes ?? 1024 * 1024 })
-      : input;
   let batch: LogLine[] = [];
   const emit: SplitEmit = (text, lineNo, ascii, withNewline) => {
     batch.push(logLine(text, source, lineNo, ascii, withNewline));
   };
-  try {
-    for await (const chunk of stream) {
-      const b = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
-      stats.bytes += b.length;
-      splitter.push(b, emit);
-      if (batch.length >= batchLines) {
-        stats.lines += batch.length;
-        const out = batch;
-        batch = [];
-        yield out;
-      }
-    }
-    if (splitter.hasPending) {
-      stats.unterminated = true;
-      if (!opts.dropUnterminated) splitter.flush(emit);
-    }
-    if (batch.length > 0) {
+  for await (const b of chunksOf(input, opts.chunkBytes)) {
+    stats.bytes += b.length;
+    splitter.push(b, emit);
+    if (batch.length >= batchLines) {
       stats.lines += batch.length;
-      yield batch;
+      const out = batch;
+      batch = [];
+      yield out;
     }
-  } finally {
-    if (typeof input === "string") (stream as Readable).destroy();
+  }
+  if (splitter.hasPending) {
+    stats.unterminated = true;
+    if (!opts.dropUnterminated) splitter.flush(emit);
+  }
+  if (batch.length > 0) {
+    stats.lines += batch.length;
+    yield batch;
   }
 }
 
@@ -561,26 +552,47 @@ export async function forEachLogLine(
     stats.longLines++;
     warn.note(`${source}:${lineNo}: line of ${bytes} bytes cut to ${max} (rest dropped)`);
   });
-  const stream =
-    typeof input === "string"
-      ? createReadStream(input, { highWaterMark: opts.chunkBytes ?? 1024 * 1024 })
-      : input;
   const emit: SplitEmit = (text, lineNo, ascii, withNewline) => {
     stats.lines++;
     onLine(logLine(text, source, lineNo, ascii, withNewline));
   };
-  try {
-    for await (const chunk of stream) {
-      const b = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
-      stats.bytes += b.length;
-      splitter.push(b, emit);
-    }
-    if (splitter.hasPending) {
-      stats.unterminated = true;
-      if (!opts.dropUnterminated) splitter.flush(emit);
-    }
-  } finally {
-    if (typeof input === "string") (stream as Readable).destroy();
+  for await (const b of chunksOf(input, opts.chunkBytes)) {
+    stats.bytes += b.length;
+    splitter.push(b, emit);
+  }
+  if (splitter.hasPending) {
+    stats.unterminated = true;
+    if (!opts.dropUnterminated) splitter.flush(emit);
   }
   return stats;
+}
+
+/**
+ * The bytes of a file, or of a stream, chunk by chunk. A file is read into one buffer, reused for
+ * every chunk (each chunk is valid until the next is asked for; the splitter copies what must
+ * outlive it): a stream's fresh buffer per chunk lives long enough to reach the old generation
+ * (the lines of a megabyte take more than a young collection to handle), and those buffers,
+ * freed by full collections only, made one every hundred megabytes or so.
+ */
+async function* chunksOf(
+  input: string | Readable,
+  chunkBytes = 1024 * 1024,
+): AsyncGenerator<Buffer> {
+  if (typeof input !== "string") {
+    for await (const chunk of input) {
+      yield typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    }
+    return;
+  }
+  const fh = await open(input, "r");
+  try {
+    const buf = Buffer.allocUnsafe(Math.max(1, chunkBytes));
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
 }
