@@ -139,6 +139,22 @@ describe("dates", () => {
     expect(at("Aug 15 11:00:00 h x: fail from 192.0.2.1")).toBe(local(2005, 8, 15, 11, 0, 0));
   });
 
+  it("without a clock of the caller's, 'now' is when the input read the line (receivedAt)", () => {
+    const f = compileFilter(
+      readFilter(
+        memoryFs({ "filter.d/t.conf": lines("[Definition]", "failregex = fail from <HOST>") }),
+        "t",
+      ),
+      { timezone: "UTC" },
+    );
+    const atReceived = (receivedAt: number) =>
+      f.process({ text: "Dec 31 23:59:59 h x: fail from 192.0.2.1", source: "t", receivedAt })[0]
+        ?.match?.time;
+    // received just after New Year: the line is from the year before
+    expect(atReceived(Date.UTC(2020, 0, 1, 0, 0, 30))).toBe(Date.UTC(2019, 11, 31, 23, 59, 59));
+    expect(atReceived(Date.UTC(2031, 0, 1, 0, 0, 30))).toBe(Date.UTC(2030, 11, 31, 23, 59, 59));
+  });
+
   it("ISO 8601 with an offset is converted; without, it is local time", () => {
     expect(at("2015-04-16T18:02:50.321974+00:00 h x: fail from 192.0.2.1")).toBe(
       Date.UTC(2015, 3, 16, 18, 2, 50),

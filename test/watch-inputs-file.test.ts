@@ -96,12 +96,24 @@ describe("file follower", () => {
       p,
       Buffer.concat([Buffer.from("one\r\ntwo "), Buffer.from([0xc3, 0x28]), Buffer.from("\n")]),
     );
+    const t0 = Date.now();
     const { lines } = await follow(p, { fromStart: true });
+    const t1 = Date.now();
     // with what spares the filters work: ASCII or not (by the bytes), the text with its
-    // newline when the line ended in a plain LF
+    // newline when the line ended in a plain LF, and when the bytes were read (one reading)
+    const at = lines[0]?.receivedAt ?? 0;
+    expect(at).toBeGreaterThanOrEqual(t0);
+    expect(at).toBeLessThanOrEqual(t1);
     expect(lines).toEqual([
-      { text: "one", source: p, lineNo: 1, ascii: false, withNewline: undefined },
-      { text: "two \uFFFD(", source: p, lineNo: 2, ascii: false, withNewline: "two \uFFFD(\n" },
+      { text: "one", source: p, lineNo: 1, ascii: false, withNewline: undefined, receivedAt: at },
+      {
+        text: "two \uFFFD(",
+        source: p,
+        lineNo: 2,
+        ascii: false,
+        withNewline: "two \uFFFD(\n",
+        receivedAt: at,
+      },
     ]);
   });
 
@@ -318,6 +330,7 @@ describe("one-shot reader", () => {
       lineNo: 1,
       ascii: true,
       withNewline: "line 1\n",
+      receivedAt: expect.any(Number),
     });
     expect(seen[n - 1]?.text).toBe(`line ${n}`);
     expect(seen[n]?.text.length).toBe(64 * 1024);
@@ -327,6 +340,7 @@ describe("one-shot reader", () => {
       lineNo: n + 2,
       ascii: true,
       withNewline: undefined,
+      receivedAt: expect.any(Number),
     });
 
     const stats = await forEachLogLine(p, () => {}, { dropUnterminated: true });

@@ -19,6 +19,12 @@ export interface LogLine {
   ascii?: boolean;
   /** `text` followed by "\n", as one string, when the input has it (filters slice it, no copy). */
   withNewline?: string;
+  /**
+   * When the input read it (epoch ms), one clock reading for all lines of one read: filters take
+   * it as "now" (fail2ban reads its clock for every line; the lines of one read arrived together,
+   * and a reading per line was 2% of a filter's time).
+   */
+  receivedAt?: number;
 }
 
 /** A filter's verdict on one line (or a multi-line buffer ending at this line). */

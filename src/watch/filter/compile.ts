@@ -17,7 +17,13 @@ import type { Located } from "../../parsers/fail2ban/types.js";
 import { PyRegexError } from "../regex/errors.js";
 import type { FilterMatch, FilterResult, LogLine } from "../types.js";
 import { DatePatternError } from "./datetemplate.js";
-import { type EngineOptions, type FailData, FilterEngine, type RawFailure } from "./engine.js";
+import {
+  type EngineOptions,
+  type FailData,
+  FilterEngine,
+  type LineHints,
+  type RawFailure,
+} from "./engine.js";
 import { RegexException, type TupleLine } from "./failregex.js";
 import { isFixedTimeZone, TimeZoneError, validateTimeZone } from "./strptime.js";
 import { isIanaZone, localZone } from "./timezone.js";
@@ -207,8 +213,8 @@ export function toMatch(r: RawFailure): Fail2banMatch {
   return m;
 }
 
-/** What an input may know of a line that spares a filter work (see LogLine). */
-export type LineHints = Pick<LogLine, "ascii" | "withNewline">;
+/** What an input may know of a line that spares a filter work (a LogLine is one). */
+export type { LineHints };
 
 /** Compile a resolved filter definition. Throws {@link FilterCompileError} naming file and line. */
 export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}): CompiledFilter {
@@ -299,9 +305,14 @@ export function compileFilter(def: FilterDefinition, opts: CompileOptions = {}):
       ? engine.processLine(
           ["", new Date(time ?? nowMs()).toISOString(), text],
           (time ?? nowMs()) / 1000,
-          hints?.ascii,
+          hints,
         )
-      : engine.processLine(text, undefined, hints?.ascii, cut ? undefined : hints?.withNewline);
+      : engine.processLine(
+          text,
+          undefined,
+          // a line cut to the cap has no "with its newline" form
+          cut ? { ascii: hints?.ascii, receivedAt: hints?.receivedAt } : hints,
+        );
     stats.prefregex += engine.prefMatched - before;
     for (const r of out) stats.fail[r.regexIndex] = (stats.fail[r.regexIndex] ?? 0) + 1;
     return out;

@@ -40,6 +40,17 @@ export interface FailData {
   [NOFAIL_MATCHES]?: unknown;
 }
 
+/**
+ * What the caller may know of a line that spares work: whether it is made of ASCII characters
+ * only, the line followed by "\n" as one string, when it was received (epoch ms; else the clock is
+ * read).
+ */
+export interface LineHints {
+  ascii?: boolean | undefined;
+  withNewline?: string | undefined;
+  receivedAt?: number | undefined;
+}
+
 /** One entry of processLine's result: `[failRegexIndex, fid, date, fail]`. */
 export interface RawFailure {
   regexIndex: number;
@@ -291,20 +302,14 @@ export class FilterEngine {
    * processLine: find the date in `line` (or take `date`, for journal entries given as a tuple)
    * and look for failures.
    */
-  processLine(
-    line: string | TupleLine,
-    date0?: number,
-    /** Whether the line is made of ASCII characters only, when the caller knows. */
-    ascii0?: boolean,
-    /** The line followed by "\n" as one string, when the caller has it. */
-    withNewline?: string,
-  ): RawFailure[] {
-    this.wall = Date.now() / 1000;
+  processLine(line: string | TupleLine, date0?: number, hints?: LineHints): RawFailure[] {
+    this.wall = (hints?.receivedAt ?? Date.now()) / 1000;
     let date = date0;
     let tupleLine: TupleLine;
     let noDate = false;
     const text = typeof line === "string" ? line : line.join("");
-    const ascii = ascii0 ?? isAsciiText(text);
+    const ascii = hints?.ascii ?? isAsciiText(text);
+    const withNewline = hints?.withNewline;
     let textNl: string;
     /** tupleLinesBuf([tupleLine]) when it can be had without a copy. */
     let buf1: string | undefined;

@@ -303,6 +303,7 @@ export class FileFollower {
       t.pos += bytesRead;
       budget -= bytesRead;
       this.stats.bytes += bytesRead;
+      this.readAt = Date.now();
       t.splitter.push(this.buf, emit, 0, bytesRead);
       if (this.stopped) return false;
     }
@@ -326,9 +327,12 @@ export class FileFollower {
     t.splitter.reset(0);
   }
 
+  /** When the bytes being split were read (every line of them arrived then). */
+  private readAt = Date.now();
+
   private readonly deliverLine: SplitEmit = (text, lineNo, ascii, withNewline) => {
     this.stats.lines++;
-    this.o.onLine(logLine(text, this.source, lineNo, ascii, withNewline));
+    this.o.onLine(logLine(text, this.source, lineNo, ascii, withNewline, this.readAt));
   };
 
   private async openTracked(at: "start" | "end", resume?: FilePosition): Promise<Tracked | null> {
@@ -455,8 +459,9 @@ function logLine(
   lineNo: number,
   ascii: boolean,
   withNewline: string | undefined,
+  receivedAt: number,
 ): LogLine {
-  return { text, source, lineNo, ascii, withNewline };
+  return { text, source, lineNo, ascii, withNewline, receivedAt };
 }
 
 /** Starts following `path`; stop with the returned follower's `stop()`. */
@@ -511,10 +516,13 @@ export async function* readLogLineBatches(
     warn.note(`${source}:${lineNo}: line of ${bytes} bytes cut to ${max} (rest dropped)`);
   });
   let batch: LogLine[] = [];
+  /** When the chunk being split was read (every line of it arrived then). */
+  let readAt = Date.now();
   const emit: SplitEmit = (text, lineNo, ascii, withNewline) => {
-    batch.push(logLine(text, source, lineNo, ascii, withNewline));
+    batch.push(logLine(text, source, lineNo, ascii, withNewline, readAt));
   };
   for await (const b of chunksOf(input, opts.chunkBytes)) {
+    readAt = Date.now();
     stats.bytes += b.length;
     splitter.push(b, emit);
     if (batch.length >= batchLines) {
@@ -552,11 +560,14 @@ export async function forEachLogLine(
     stats.longLines++;
     warn.note(`${source}:${lineNo}: line of ${bytes} bytes cut to ${max} (rest dropped)`);
   });
+  /** When the chunk being split was read (every line of it arrived then). */
+  let readAt = Date.now();
   const emit: SplitEmit = (text, lineNo, ascii, withNewline) => {
     stats.lines++;
-    onLine(logLine(text, source, lineNo, ascii, withNewline));
+    onLine(logLine(text, source, lineNo, ascii, withNewline, readAt));
   };
   for await (const b of chunksOf(input, opts.chunkBytes)) {
+    readAt = Date.now();
     stats.bytes += b.length;
     splitter.push(b, emit);
   }
