@@ -48,6 +48,8 @@ export interface DateMatch {
   /** Span of group 1: the part of the line that is the date (cut from the line before matching). */
   start1: number;
   end1: number;
+  /** Group 1's text when the match gave it (else undefined: slice the span). */
+  text1: string | undefined;
 }
 
 export class DatePatternError extends Error {}
@@ -183,9 +185,10 @@ export abstract class DateTemplate {
     const g1 = search.g1;
     let start1 = start;
     let end1 = end;
+    let text1: string | undefined;
     if (search.group1AtEnd) {
-      const v = m[g1];
-      if (v !== undefined) start1 = end - v.length;
+      text1 = m[g1];
+      if (text1 !== undefined) start1 = end - text1.length;
     } else {
       const span = g1 ? m.indices?.[g1] : undefined;
       if (span) {
@@ -193,7 +196,7 @@ export abstract class DateTemplate {
         end1 = span[1];
       }
     }
-    return { m, subject, ascii: isAscii, template: this, start, end, start1, end1 };
+    return { m, subject, ascii: isAscii, template: this, start, end, start1, end1, text1 };
   }
 
   /** The epoch (seconds) of the date matched; undefined where fail2ban gets a ValueError. */

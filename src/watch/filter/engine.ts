@@ -329,7 +329,7 @@ export class FilterEngine {
       if (dd && timeMatch) {
         const s = timeMatch.start1;
         const e = timeMatch.end1;
-        const m = text.slice(s, e);
+        const m = timeMatch.text1 ?? text.slice(s, e);
         tupleLine = [text.slice(0, s), m, text.slice(e)];
         if (s === 0) buf1 = textNl.slice(e);
         if (m) {
@@ -408,7 +408,7 @@ export class FilterEngine {
         users = new Set();
         fail.users = users;
       }
-      users.add(String(user));
+      users.add(asText(user));
       return users;
     }
     return users;
@@ -515,7 +515,7 @@ export class FilterEngine {
       const repl = preGroups.content;
       preGroups.content = undefined;
       if (repl) {
-        const content = String(repl);
+        const content = asText(repl);
         this.lineBuffer = [["", "", content]];
         buf = contentBuf(this.prefRegex, buf, content);
       }
@@ -561,7 +561,7 @@ export class FilterEngine {
       }
       const mlfid = fail.mlfid as GroupValue | undefined;
       if (mlfid !== null && mlfid !== undefined) {
-        fail = this.mergeFailure(String(mlfid), fail, failRegex, this.planOf(idx, failRegex));
+        fail = this.mergeFailure(asText(mlfid), fail, failRegex, this.planOf(idx, failRegex));
         if (fail.nofail) {
           if (!checkAll) return failList ?? [];
         }
@@ -625,6 +625,11 @@ function contentBuf(prefRegex: Regex, buf: string, content: string): string {
       return buf.slice(end - content.length);
   }
   return `${content}\n`;
+}
+
+/** A capture as text: most are strings already (`String()` on them still costs a call). */
+function asText(v: unknown): string {
+  return typeof v === "string" ? v : String(v);
 }
 
 /** IPAddr(ip, cidr) as text: a captured prefix length is kept (`<SUBNET>`). */

@@ -169,9 +169,9 @@ export class Regex {
   private readonly re: NumberedForms;
   private m: RegExpExecArray | null = null;
   private groups: Groups | null = null;
-  private buf = "";
   private matchedTupleLines: TupleLine[] = [];
-  private unmatchedTupleLines: TupleLine[] = [];
+  /** Undefined: none (a fresh empty array is handed out: callers may add to it). */
+  private unmatchedTupleLines: TupleLine[] | undefined;
 
   constructor(regex0: string, opts: RegexOptions = {}) {
     let regex = resolveHostTag(regex0, opts.useDns ?? "yes");
@@ -249,16 +249,17 @@ export class Regex {
     const buf = typeof tupleLines === "string" ? tupleLines : tupleLinesBuf(tupleLines);
     const re = this.re.for(ascii ?? isAsciiText(buf));
     const m = !prechecked && this.canMatch && !this.canMatch(buf) ? null : re.exec(buf);
+    // few stores of fresh objects into this long-lived one (each costs a write barrier's slow
+    // path): the buffer is the match's `input`, and "no unmatched lines" is undefined
     this.m = m;
     this.groups = null;
     if (!m) return;
-    this.buf = buf;
     const org: readonly TupleLine[] =
       orgLines ?? (typeof tupleLines === "string" ? [] : tupleLines);
     if (org.length <= 1) {
       // not copied: never changed in place (multi-line results below are fresh slices)
       this.matchedTupleLines = org as TupleLine[];
-      this.unmatchedTupleLines = [];
+      this.unmatchedTupleLines = undefined;
       return;
     }
     const s = buf;
@@ -278,7 +279,8 @@ export class Regex {
     const lineCount1 = count(matchLineStart);
     const lineCount2 = count(matchLineEnd);
     this.matchedTupleLines = org.slice(lineCount1, lineCount2);
-    this.unmatchedTupleLines = org.slice(0, lineCount1);
+    const unmatched = org.slice(0, lineCount1);
+    this.unmatchedTupleLines = unmatched;
     let n = 0;
     for (const skippedLine of this.getSkippedLines()) {
       const rest = this.matchedTupleLines.slice(n);
@@ -286,13 +288,13 @@ export class Regex {
         const t = rest[k];
         if (t && `${t[0]}${t[2]}` === skippedLine) {
           const [removed] = this.matchedTupleLines.splice(n + k, 1);
-          if (removed) this.unmatchedTupleLines.push(removed);
+          if (removed) unmatched.push(removed);
           n += k;
           break;
         }
       }
     }
-    this.unmatchedTupleLines.push(...org.slice(lineCount2));
+    unmatched.push(...org.slice(lineCount2));
   }
 
   hasMatched(): boolean {
@@ -340,7 +342,7 @@ export class Regex {
   }
 
   getUnmatchedTupleLines(): TupleLine[] {
-    return this.m ? this.unmatchedTupleLines : [];
+    return (this.m && this.unmatchedTupleLines) || [];
   }
 
   getMatchedTupleLines(): TupleLine[] {
@@ -358,7 +360,7 @@ export class Regex {
 
   /** The buffer of the last match. */
   get lastBuffer(): string {
-    return this.buf;
+    return this.m?.input ?? "";
   }
 }
 
