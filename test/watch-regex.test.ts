@@ -145,6 +145,47 @@ describe("Python regex translation: constructs", () => {
     expect(search("(a*)x(?(1)y|z)", "xy")?.match).toBe("xy");
   });
 
+  it("participation markers: short where references follow the group, whole subject in lookarounds", () => {
+    const cases: [string, string][] = [
+      ["(a?)(?(1)x|y)", "x"],
+      ["(a?)(?(1)x|y)", "y"],
+      ["(a)?x(?(1)y|z)", "xz"],
+      ["(b)?(?(1)\n|c)", "b\n"],
+      ["(a)|b(?(1)c|d)", "bd"],
+      ["(?:(a)|b)+(?(1)c|d)", "bac"],
+      ["(a)?(?:\\1|b)", "b"],
+      // the group, or a reference to it, inside a lookaround: read left of where it closed
+      ["(?=(a))(?(1)ab|b)", "ab"],
+      ["(?=(ab))a(?(1)b|c)", "ac"],
+      ["(?=(ab))a(?(1)b|c)", "ab"],
+      ["(ab)(?<=(?(1)a|c)b)", "ab"],
+      ["(x)?(?=(?(1)y|z))", "z"],
+      ["(x)?(?=(?(1)y|z))", "xy"],
+    ];
+    const py = JSON.parse(
+      execFileSync(
+        "python3",
+        [
+          "-c",
+          "import re,json,sys\nprint(json.dumps([(lambda m: m and [m.span(), m.groups()])(re.search(p, s)) for p, s in json.load(sys.stdin)]))",
+        ],
+        { input: JSON.stringify(cases) },
+      ).toString(),
+    ) as ([number[], (string | null)[]] | null)[];
+    cases.forEach(([p, s], i) => {
+      const t = translatePython(p);
+      const m = new RegExp(t.source, t.flags).exec(s);
+      const got = m
+        ? [[m.index, m.index + m[0].length], t.jsIndex.slice(1).map((j) => m[j] ?? null)]
+        : null;
+      expect([p, s, got]).toEqual([p, s, py[i]]);
+    });
+    // the short form (one walk to the end) for fail2ban's usual conditionals
+    const short = translatePython("(?P<a>x )?(?P<u>\\S+)(?(a)y|z)").source;
+    expect(short).not.toContain("(?<=^(?=");
+    expect(translatePython("(?=(a))(?(1)ab|b)").source).toContain("(?<=^(?=");
+  });
+
   it("atomic groups and possessive quantifiers (Python 3.11) are emulated", () => {
     expect(search("(?>a+)b", "aaab")?.match).toBe("aaab");
     expect(search("^(?>a*)a", "aaa")).toBeNull();

@@ -165,7 +165,8 @@ export class LineSplitter {
     this.lineNo++;
     this.stats.lines++;
     const encoding = ascii ? "latin1" : "utf8";
-    if (end === to && over === 0 && buf[to] === 10) {
+    // (`to` may be the buffer's end: a read past it would throw optimized code away)
+    if (end === to && over === 0 && to < buf.length && buf[to] === 10) {
       const withNewline = buf.toString(encoding, from, to + 1);
       emit(withNewline.slice(0, -1), this.lineNo, ascii, withNewline);
     } else emit(buf.toString(encoding, from, end), this.lineNo, ascii);

@@ -21,9 +21,11 @@
  * - Backreferences `(?P=name)`/`\1` fail in Python when the group did not take part in the match,
  *   while JavaScript matches the empty string; conditionals `(?(name)yes|no)` do not exist in
  *   JavaScript. Both are emulated with a participation marker: when the group closes, a capture
- *   taken inside a lookbehind records the whole subject string; the group took part exactly
- *   when that capture cannot match both forwards and backwards at the current position
- *   (`(?!(?=\k<m>)(?<=\k<m>))`). Exact for any non-empty subject (fail2ban's always ends with `\n`).
+ *   taken inside a lookbehind records the subject from just before that place to its end (the
+ *   whole subject where a lookaround may read the marker left of that place); the group took
+ *   part exactly when that capture cannot match both forwards and backwards at the current
+ *   position (`(?!(?=\k<m>)(?<=\k<m>))`). Exact for any non-empty subject (fail2ban's always ends
+ *   with `\n`).
  * - Atomic groups `(?>…)` and possessive quantifiers `*+`, `++`, `?+`, `{m,n}+` (Python 3.11)
  *   → `(?=(?<a>…))\k<a>`: a lookahead never gives back what it matched, which is exactly atomicity.
  * - Lookbehind: JavaScript accepts any width, Python only fixed widths; Python's rule is enforced.
@@ -202,6 +204,11 @@ class Emitter {
   private readonly groupNodes = new Map<number, Extract<Node, { type: "group" }>>();
   /** Python group → name of its participation marker, for groups that need one. */
   private readonly markers = new Map<number, string>();
+  /**
+   * Groups whose marker must record the whole subject: the group or a reference to it is inside
+   * a lookaround, where a reference may be read left of the group's end (see {@link marker}).
+   */
+  private readonly wholeSubjectMarkers = new Set<number>();
   /** Groups that always took part by the time a later reference is reached. */
   private readonly mandatory = new Set<number>();
   private readonly widths = new Map<number, [number, number]>();
@@ -236,6 +243,7 @@ class Emitter {
         if (n.addFlags & FLAG.I) anyI = true;
         if (n.group !== null) {
           this.groupNodes.set(n.group, n);
+          if (parents.some((p) => p.type === "look")) this.wholeSubjectMarkers.add(n.group);
           const onSpine = parents.every(
             (p) =>
               ((p.type === "group" || p.type === "atomic") && p.body.length === 1) ||
@@ -258,8 +266,9 @@ class Emitter {
       this.widths.set(g, this.altWidth(node.body));
     }
 
-    walk(parsed.body, (n) => {
+    walk(parsed.body, (n, parents) => {
       if (n.type !== "backref" && n.type !== "cond") return;
+      if (parents.some((p) => p.type === "look")) this.wholeSubjectMarkers.add(n.group);
       const target = this.groupNodes.get(n.group);
       const plain = target !== undefined && this.mandatory.has(n.group) && n.pos >= target.end;
       if (!plain && !this.markers.has(n.group)) this.markers.set(n.group, this.internal("m"));
@@ -316,6 +325,21 @@ class Emitter {
     return out;
   }
 
+  /**
+   * The participation marker of group `g`, put where the group closes (at q): a capture the set
+   * test below can tell from a group that did not take part (whose backreference matches the
+   * empty string anywhere). Where every reference is read at or right of q (no lookaround around
+   * the group or its references), the capture runs from q - 1 (or 0) to the end: longer than
+   * what is left at any such place, so it never matches there forwards (one walk to the end).
+   * Elsewhere it is the whole subject, which cannot match both forwards and backwards at any
+   * place (a walk back to the start and one to the end).
+   */
+  private marker(g: number, name: string): string {
+    return this.wholeSubjectMarkers.has(g)
+      ? `(?<=^(?=(?<${name}>[\\s\\S]*))[\\s\\S]*)`
+      : `(?<=(?=(?<${name}>[\\s\\S]*))(?:[\\s\\S]|^))`;
+  }
+
   /** The set test "group g did not take part". */
   private unset(g: number): string {
     const m = this.markers.get(g);
@@ -346,7 +370,7 @@ class Emitter {
         const marker = this.markers.get(n.group);
         if (marker) {
           if (n.body.length > 1) body = `(?:${body})`;
-          body += `(?<=^(?=(?<${marker}>[\\s\\S]*))[\\s\\S]*)`;
+          body += this.marker(n.group, marker);
         }
         return `(?<${this.jsNames[n.group]}>${body})`;
       }
