@@ -118,6 +118,8 @@ export interface ParsedPattern {
   groups: number;
   /** Group name → number. */
   groupNames: Map<string, number>;
+  /** By group number: (min, max) length of what the group matches (Python's groupwidths). */
+  groupWidths: readonly ([number, number] | null)[];
   /** The pattern as code points (positions index into this). */
   source: string;
 }

@@ -177,6 +177,7 @@ class State {
   flags = 0;
   groupdict = new Map<string, number>();
   groupwidths: (Width | null)[] = [null];
+  private readonly widths = new WidthMeter((g) => this.groupwidths[g] ?? null);
   lookbehindgroups: number | null = null;
   grouprefpos = new Map<number, number>();
   get groups(): number {
@@ -199,7 +200,8 @@ class State {
     return gid;
   }
   closegroup(gid: number, p: Alternation): void {
-    this.groupwidths[gid] = widthOfAlternation(p, this);
+    const w = this.widths.branches(p);
+    this.groupwidths[gid] = [Math.min(w[0], MAXREPEAT - 1), Math.min(w[1], MAXREPEAT)];
   }
   checkgroup(gid: number): boolean {
     return gid < this.groups && this.groupwidths[gid] !== null;
@@ -214,63 +216,76 @@ class State {
   }
 }
 
-/** SubPattern.getwidth(): (min, max) length of what a sequence matches. */
-export function widthOfSequence(seq: Sequence, groupWidth: (g: number) => Width | null): Width {
-  let lo = 0;
-  let hi = 0;
-  for (const node of seq) {
-    const [i, j] = widthOfNode(node, groupWidth);
-    lo += i;
-    hi += j;
-  }
-  return [Math.min(lo, MAXREPEAT - 1), Math.min(hi, MAXREPEAT)];
-}
+/**
+ * SubPattern.getwidth(): (min, max) length of what a sequence matches. Like Python's, which keeps
+ * each subpattern's width, a width is worked out once per group body: groups nest deeply in
+ * fail2ban's patterns (`<HOST>` alone is five levels), and working each one out again for every
+ * enclosing group made loading a filter quadratic in its nesting.
+ */
+export class WidthMeter {
+  private readonly known = new WeakMap<Alternation, Width>();
+  /** `groupWidth`: the width of a capturing group (a backreference matches what it matched). */
+  constructor(private readonly groupWidth: (g: number) => Width | null) {}
 
-function widthOfBranches(alt: Alternation, groupWidth: (g: number) => Width | null): Width {
-  if (alt.length === 1) return widthOfSequence(alt[0] ?? [], groupWidth);
-  let i = MAXREPEAT - 1;
-  let j = 0;
-  for (const seq of alt) {
-    const [l, h] = widthOfSequence(seq, groupWidth);
-    i = Math.min(i, l);
-    j = Math.max(j, h);
-  }
-  return [i, j];
-}
-
-function widthOfNode(node: Node, groupWidth: (g: number) => Width | null): Width {
-  switch (node.type) {
-    case "char":
-    case "any":
-    case "class":
-    case "cat":
-      return [1, 1];
-    case "group":
-    case "atomic":
-      return widthOfBranches(node.body, groupWidth);
-    case "repeat": {
-      const [i, j] = widthOfNode(node.body, groupWidth);
-      return [i * node.min, j * node.max];
+  sequence(seq: Sequence): Width {
+    let lo = 0;
+    let hi = 0;
+    for (const node of seq) {
+      const [i, j] = this.node(node);
+      lo += i;
+      hi += j;
     }
-    case "backref":
-      return groupWidth(node.group) ?? [0, 0];
-    case "cond": {
-      let [i, j] = widthOfSequence(node.yes, groupWidth);
-      if (node.no !== null) {
-        const [l, h] = widthOfSequence(node.no, groupWidth);
+    return [Math.min(lo, MAXREPEAT - 1), Math.min(hi, MAXREPEAT)];
+  }
+
+  branches(alt: Alternation): Width {
+    const known = this.known.get(alt);
+    if (known) return known;
+    let w: Width;
+    if (alt.length === 1) w = this.sequence(alt[0] ?? []);
+    else {
+      let i = MAXREPEAT - 1;
+      let j = 0;
+      for (const seq of alt) {
+        const [l, h] = this.sequence(seq);
         i = Math.min(i, l);
         j = Math.max(j, h);
-      } else i = 0;
-      return [i, j];
+      }
+      w = [i, j];
     }
-    default:
-      return [0, 0];
+    this.known.set(alt, w);
+    return w;
   }
-}
 
-function widthOfAlternation(alt: Alternation, state: State): Width {
-  const w = widthOfBranches(alt, (g) => state.groupwidths[g] ?? null);
-  return [Math.min(w[0], MAXREPEAT - 1), Math.min(w[1], MAXREPEAT)];
+  private node(node: Node): Width {
+    switch (node.type) {
+      case "char":
+      case "any":
+      case "class":
+      case "cat":
+        return [1, 1];
+      case "group":
+      case "atomic":
+        return this.branches(node.body);
+      case "repeat": {
+        const [i, j] = this.node(node.body);
+        return [i * node.min, j * node.max];
+      }
+      case "backref":
+        return this.groupWidth(node.group) ?? [0, 0];
+      case "cond": {
+        let [i, j] = this.sequence(node.yes);
+        if (node.no !== null) {
+          const [l, h] = this.sequence(node.no);
+          i = Math.min(i, l);
+          j = Math.max(j, h);
+        } else i = 0;
+        return [i, j];
+      }
+      default:
+        return [0, 0];
+    }
+  }
 }
 
 function classEscape(source: Tokenizer, esc: string): ClassItem {
@@ -795,6 +810,7 @@ export function parsePython(pattern: string, flags = 0): ParsedPattern {
     flags: state.flags,
     groups: state.groups - 1,
     groupNames: state.groupdict,
+    groupWidths: state.groupwidths,
     source: pattern,
   };
 }

@@ -51,7 +51,7 @@ import {
   type Sequence,
 } from "./ast.js";
 import { PyRegexError } from "./errors.js";
-import { parsePython, widthOfSequence } from "./parse.js";
+import { parsePython, WidthMeter } from "./parse.js";
 import { checkBacktracking, type SafetyFinding } from "./safety.js";
 import {
   ASCII_DIGIT,
@@ -211,7 +211,8 @@ class Emitter {
   private readonly wholeSubjectMarkers = new Set<number>();
   /** Groups that always took part by the time a later reference is reached. */
   private readonly mandatory = new Set<number>();
-  private readonly widths = new Map<number, [number, number]>();
+  /** Widths (Python's fixed-width lookbehind rule), a backreference's from the parser's. */
+  private readonly widths: WidthMeter;
   private readonly prefix: string;
   private counter = 0;
   readonly expandCase: boolean;
@@ -225,6 +226,7 @@ class Emitter {
   private asciiSubject = false;
 
   constructor(private readonly parsed: ParsedPattern) {
+    this.widths = new WidthMeter((g) => parsed.groupWidths[g] ?? null);
     const names = new Set(parsed.groupNames.keys());
     let prefix = "__py";
     while ([...names].some((n) => n.startsWith(prefix))) prefix = `_${prefix}`;
@@ -258,14 +260,6 @@ class Emitter {
     this.expandCase = scopedCase || (anyI && anyAscii);
     this.jsFlagI = !this.expandCase && (parsed.flags & FLAG.I) !== 0;
 
-    // group widths (for Python's fixed-width lookbehind rule), innermost first
-    const order: number[] = [...this.groupNodes.keys()].sort((a, b) => b - a);
-    for (const g of order) {
-      const node = this.groupNodes.get(g);
-      if (!node) continue;
-      this.widths.set(g, this.altWidth(node.body));
-    }
-
     walk(parsed.body, (n, parents) => {
       if (n.type !== "backref" && n.type !== "cond") return;
       if (parents.some((p) => p.type === "look")) this.wholeSubjectMarkers.add(n.group);
@@ -281,16 +275,7 @@ class Emitter {
   }
 
   private altWidth(alt: Alternation): [number, number] {
-    const gw = (g: number) => this.widths.get(g) ?? null;
-    if (alt.length === 1) return widthOfSequence(alt[0] ?? [], gw);
-    let lo = MAXREPEAT - 1;
-    let hi = 0;
-    for (const seq of alt) {
-      const [l, h] = widthOfSequence(seq, gw);
-      lo = Math.min(lo, l);
-      hi = Math.max(hi, h);
-    }
-    return [lo, hi];
+    return this.widths.branches(alt);
   }
 
   private unsupported(message: string, node: { pos: number; end?: number }, construct?: string) {
