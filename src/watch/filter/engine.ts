@@ -149,7 +149,11 @@ export class FilterEngine {
   private lineBufferSize = 1;
   private lineBuffer: TupleLine[] = [];
   private lastTimeText = "";
-  private lastDate: number | undefined;
+  /**
+   * NaN for none: a field that only ever holds numbers is stored in place (one that may be
+   * undefined gets a fresh heap number for each epoch written, every line).
+   */
+  private lastDate = Number.NaN;
   dateDetector: DateDetector | null;
   private readonly mlfidCache: TtlCache<[number | undefined, FailData]>;
   private readonly opts: Required<Omit<EngineOptions, "logTimeZone" | "onIgnoreRegex" | "unsafe">> &
@@ -339,7 +343,7 @@ export class FilterEngine {
             this.lastTimeText = m;
             this.lastDate = d;
           }
-        } else if (this.lastDate !== undefined && this.lastDate > this.now() - 60) {
+        } else if (this.lastDate > this.now() - 60) {
           tupleLine = ["", this.lastTimeText, text];
           buf1 = textNl;
           date = this.lastDate;
@@ -352,7 +356,7 @@ export class FilterEngine {
       }
       if (date === undefined) {
         noDate = true;
-        if (this.lastDate !== undefined && this.lastDate > this.now() - 60) {
+        if (this.lastDate > this.now() - 60) {
           tupleLine = ["", this.lastTimeText, text];
           buf1 = textNl;
           date = this.lastDate;
@@ -392,9 +396,6 @@ export class FilterEngine {
       if (ignoreRegex.hasMatched()) {
         fnd = i;
         this.opts.onIgnoreRegex?.(i);
-        if (!this.opts.checkAllRegex || this.lineBufferSize > 1) {
-          if (failRegex) this.lineBuffer = failRegex.getUnmatchedTupleLines();
-        }
         if (!this.opts.checkAllRegex) break;
       }
     }
@@ -489,126 +490,132 @@ export class FilterEngine {
     const checkAll = this.opts.checkAllRegex;
     const defcidr = this.opts.useDns === "raw" || this.opts.returnRawHost ? CIDR_RAW : CIDR_UNSPEC;
     let orgBuffer: TupleLine[];
-    if (this.lineBufferSize > 1) {
+    // the lines kept, read and replaced here as a local: written back (multi-line) when done, so
+    // a line's fresh arrays are not stored into this long-lived object (a write barrier each)
+    const multi = this.lineBufferSize > 1;
+    let lineBuffer: TupleLine[];
+    if (multi) {
       this.lineBuffer.push(tupleLine);
-      this.lineBuffer = this.lineBuffer.slice(-this.lineBufferSize);
-      orgBuffer = this.lineBuffer;
-    } else {
-      this.lineBuffer = [tupleLine];
-      orgBuffer = this.lineBuffer;
-    }
-    let buf: string | null =
-      buf1 !== undefined && orgBuffer.length === 1 ? buf1 : tupleLinesBuf(orgBuffer);
-    // every buffer below is made of this line alone (or of parts of it) when lines are not kept
-    const ascii = this.lineBufferSize === 1 ? lineAscii : undefined;
+      lineBuffer = this.lineBuffer.slice(-this.lineBufferSize);
+    } else lineBuffer = [tupleLine];
+    orgBuffer = lineBuffer;
+    try {
+      let buf: string | null =
+        buf1 !== undefined && orgBuffer.length === 1 ? buf1 : tupleLinesBuf(orgBuffer);
+      // every buffer below is made of this line alone (or of parts of it) when lines are not kept
+      const ascii = this.lineBufferSize === 1 ? lineAscii : undefined;
 
-    if (this.ignoreRegex.length && this.ignoreRegex.length < this.failRegex.length - 2) {
-      if (this.ignoreLine(buf, orgBuffer, undefined, ascii) !== null) return failList ?? [];
-    }
+      if (this.ignoreRegex.length && this.ignoreRegex.length < this.failRegex.length - 2) {
+        if (this.ignoreLine(buf, orgBuffer, undefined, ascii) !== null) return failList ?? [];
+      }
 
-    let preGroups: Groups | undefined;
-    if (this.prefRegex) {
-      this.prefRegex.search(buf, orgBuffer, false, ascii);
-      if (!this.prefRegex.hasMatched()) return failList ?? [];
-      this.prefMatched++;
-      preGroups = this.prefRegex.getGroups();
-      const repl = preGroups.content;
-      preGroups.content = undefined;
-      if (repl) {
-        const content = asText(repl);
-        this.lineBuffer = [["", "", content]];
-        buf = contentBuf(this.prefRegex, buf, content);
-      }
-    }
-
-    // only the failregexes that can match the buffer (the others would not match: `continue`)
-    this.dispatch ??= new FirstCharDispatch(this.failRegex.map((r) => r.needs));
-    let cands = this.dispatch.candidates(buf);
-    let k = 0;
-    let last = -1;
-    for (;;) {
-      if (buf === null) {
-        // the buffer changed (lines taken by a match): its own candidates, after the last tried
-        buf = tupleLinesBuf(this.lineBuffer);
-        cands = this.dispatch.candidates(buf);
-        k = 0;
-        while (k < cands.length && (cands[k] as number) <= last) k++;
-      }
-      if (k >= cands.length) break;
-      const idx = cands[k++] as number;
-      last = idx;
-      const failRegex = this.failRegex[idx];
-      if (!failRegex) continue;
-      failRegex.search(buf, orgBuffer, true, ascii);
-      if (!failRegex.hasMatched()) continue;
-      let fail: FailData = failRegex.getGroups();
-      if (this.ignoreRegex.length && this.ignoreLine(buf, orgBuffer, failRegex, ascii) !== null) {
-        buf = null;
-        if (!checkAll) break;
-        continue;
-      }
-      if (noDate && date === undefined && this.opts.checkFindTime) continue;
-      if (!checkAll || this.lineBufferSize > 1) {
-        this.lineBuffer = failRegex.getUnmatchedTupleLines();
-        buf = null;
-      }
-      let cidr = defcidr;
-      let raw = defcidr === CIDR_RAW;
-      if (this.prefHasGroups) {
-        // preGroups.copy().update(fail): the failregex's own groups win, even when None
-        // (an alt_ target the failregex did not set is undefined: every failure has every key)
-        this.planOf(idx, failRegex).takePref(fail, preGroups);
-      }
-      const mlfid = fail.mlfid as GroupValue | undefined;
-      if (mlfid !== null && mlfid !== undefined) {
-        fail = this.mergeFailure(asText(mlfid), fail, failRegex, this.planOf(idx, failRegex));
-        if (fail.nofail) {
-          if (!checkAll) return failList ?? [];
+      let preGroups: Groups | undefined;
+      if (this.prefRegex) {
+        this.prefRegex.search(buf, orgBuffer, false, ascii);
+        if (!this.prefRegex.hasMatched()) return failList ?? [];
+        this.prefMatched++;
+        preGroups = this.prefRegex.getGroups();
+        const repl = preGroups.content;
+        preGroups.content = undefined;
+        if (repl) {
+          const content = asText(repl);
+          lineBuffer = [["", "", content]];
+          buf = contentBuf(this.prefRegex, buf, content);
         }
-      } else {
-        fail[MATCHES] = matchListOf(fail[MATCHES]).concat(failRegex.getMatchedLineList());
       }
-      let fid = (fail.fid as string | null | undefined) ?? null;
-      let ip = (fail.ip4 as string | null | undefined) ?? null;
-      if (ip !== null) {
-        cidr = fail.cidr ? Number(fail.cidr) : -4;
-        raw = true;
-      } else {
-        ip = (fail.ip6 as string | null | undefined) ?? null;
+
+      // only the failregexes that can match the buffer (the others would not match: `continue`)
+      this.dispatch ??= new FirstCharDispatch(this.failRegex.map((r) => r.needs));
+      let cands = this.dispatch.candidates(buf);
+      let k = 0;
+      let last = -1;
+      for (;;) {
+        if (buf === null) {
+          // the buffer changed (lines taken by a match): its own candidates, after the last tried
+          buf = tupleLinesBuf(lineBuffer);
+          cands = this.dispatch.candidates(buf);
+          k = 0;
+          while (k < cands.length && (cands[k] as number) <= last) k++;
+        }
+        if (k >= cands.length) break;
+        const idx = cands[k++] as number;
+        last = idx;
+        const failRegex = this.failRegex[idx];
+        if (!failRegex) continue;
+        failRegex.search(buf, orgBuffer, true, ascii);
+        if (!failRegex.hasMatched()) continue;
+        let fail: FailData = failRegex.getGroups();
+        if (this.ignoreRegex.length && this.ignoreLine(buf, orgBuffer, failRegex, ascii) !== null) {
+          if (!checkAll || multi) lineBuffer = failRegex.getUnmatchedTupleLines();
+          buf = null;
+          if (!checkAll) break;
+          continue;
+        }
+        if (noDate && date === undefined && this.opts.checkFindTime) continue;
+        if (!checkAll || multi) {
+          lineBuffer = failRegex.getUnmatchedTupleLines();
+          buf = null;
+        }
+        let cidr = defcidr;
+        let raw = defcidr === CIDR_RAW;
+        if (this.prefHasGroups) {
+          // preGroups.copy().update(fail): the failregex's own groups win, even when None
+          // (an alt_ target the failregex did not set is undefined: every failure has every key)
+          this.planOf(idx, failRegex).takePref(fail, preGroups);
+        }
+        const mlfid = fail.mlfid as GroupValue | undefined;
+        if (mlfid !== null && mlfid !== undefined) {
+          fail = this.mergeFailure(asText(mlfid), fail, failRegex, this.planOf(idx, failRegex));
+          if (fail.nofail) {
+            if (!checkAll) return failList ?? [];
+          }
+        } else {
+          fail[MATCHES] = matchListOf(fail[MATCHES]).concat(failRegex.getMatchedLineList());
+        }
+        let fid = (fail.fid as string | null | undefined) ?? null;
+        let ip = (fail.ip4 as string | null | undefined) ?? null;
         if (ip !== null) {
-          cidr = fail.cidr ? Number(fail.cidr) : -12;
+          cidr = fail.cidr ? Number(fail.cidr) : -4;
           raw = true;
         } else {
-          ip = (fail.dns as string | null | undefined) ?? null;
-          if (ip === null) {
-            if (fid === null && (mlfid === null || mlfid === undefined))
-              fid = failRegex.getFailID();
-            ip = fid;
+          ip = (fail.ip6 as string | null | undefined) ?? null;
+          if (ip !== null) {
+            cidr = fail.cidr ? Number(fail.cidr) : -12;
             raw = true;
+          } else {
+            ip = (fail.dns as string | null | undefined) ?? null;
+            if (ip === null) {
+              if (fid === null && (mlfid === null || mlfid === undefined))
+                fid = failRegex.getFailID();
+              ip = fid;
+              raw = true;
+            }
           }
         }
+        // fail2ban's list of ids has a single one here (host names are not resolved)
+        let outFid: string | null;
+        if (ip === null) {
+          fail.mlfpending = 1;
+          if (!checkAll && this.opts.ignorePending) return failList ?? [];
+          outFid = null;
+        } else if (raw) {
+          if (fid === null || fid === ip) fid = withCidr(ip, cidr);
+          else fail.ip = withCidr(ip, cidr);
+          outFid = fid;
+        } else {
+          // fail2ban resolves host names here (usedns=yes/warn); the watcher keeps them raw
+          outFid = ip;
+        }
+        if (checkAll && mlfid !== null && mlfid !== undefined) fail = this.failKind.copy(fail);
+        const entry: RawFailure = { regexIndex: idx, fid: outFid, date, fail };
+        if (failList === undefined) failList = [entry];
+        else failList.push(entry);
+        if (!checkAll) break;
       }
-      // fail2ban's list of ids has a single one here (host names are not resolved)
-      let outFid: string | null;
-      if (ip === null) {
-        fail.mlfpending = 1;
-        if (!checkAll && this.opts.ignorePending) return failList ?? [];
-        outFid = null;
-      } else if (raw) {
-        if (fid === null || fid === ip) fid = withCidr(ip, cidr);
-        else fail.ip = withCidr(ip, cidr);
-        outFid = fid;
-      } else {
-        // fail2ban resolves host names here (usedns=yes/warn); the watcher keeps them raw
-        outFid = ip;
-      }
-      if (checkAll && mlfid !== null && mlfid !== undefined) fail = this.failKind.copy(fail);
-      const entry: RawFailure = { regexIndex: idx, fid: outFid, date, fail };
-      if (failList === undefined) failList = [entry];
-      else failList.push(entry);
-      if (!checkAll) break;
+      return failList ?? [];
+    } finally {
+      if (multi) this.lineBuffer = lineBuffer;
     }
-    return failList ?? [];
   }
 }
 
