@@ -16,7 +16,7 @@
  *   npm run bench:watch
  *   BENCH_WATCH_FILTERS=sshd,asterisk   only these filters
  *   BENCH_WATCH_LINES=N                 sshd line count (others: min(N, 200,000))
- *   BENCH_WATCH_RUNS=N                  our runs per filter, best kept (default 3)
+ *   BENCH_WATCH_RUNS=N                  our runs per filter, best kept (default 5)
  *   BENCH_WATCH_PEER=0                  skip fail2ban-regex
  *   BENCH_WATCH_VERIFY=0                skip the failure-by-failure comparison
  *   BENCH_WATCH_PIN=CPU                 pin our runs to one CPU (taskset -c CPU)
@@ -38,7 +38,7 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const CORPUS = resolve(process.env.BULWARK_CORPUS ?? join(ROOT, "..", "shared", "corpus"));
 const SSHD_LINES = Number(process.env.BENCH_WATCH_LINES ?? 1_000_000);
 const OTHER_LINES = Math.min(SSHD_LINES, 200_000);
-const RUNS = Math.max(1, Number(process.env.BENCH_WATCH_RUNS ?? 3));
+const RUNS = Math.max(1, Number(process.env.BENCH_WATCH_RUNS ?? 5));
 const VERIFY = process.env.BENCH_WATCH_VERIFY !== "0";
 const PAIRS: [log: string, filter: string, lines: number][] = [
   ["sshd", "sshd", SSHD_LINES],
