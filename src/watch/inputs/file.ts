@@ -506,35 +506,16 @@ export async function* readLogLineBatches(
   input: string | Readable,
   opts: ReadLinesOptions = {},
 ): AsyncGenerator<LogLine[]> {
-  const source = opts.source ?? (typeof input === "string" ? input : "stream");
   const stats: ReadStats = opts.stats ?? { lines: 0, longLines: 0, bytes: 0, unterminated: false };
   const batchLines = Math.max(1, opts.batchLines ?? 4096);
-  const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const warn = new WarnLimiter(opts.onWarning);
-  const splitter = new LineSplitter(max, (lineNo, bytes) => {
-    stats.longLines++;
-    warn.note(`${source}:${lineNo}: line of ${bytes} bytes cut to ${max} (rest dropped)`);
-  });
   let batch: LogLine[] = [];
-  /** When the chunk being split was read (every line of it arrived then). */
-  let readAt = Date.now();
-  const emit: SplitEmit = (text, lineNo, ascii, withNewline) => {
-    batch.push(logLine(text, source, lineNo, ascii, withNewline, readAt));
-  };
-  for await (const b of chunksOf(input, opts.chunkBytes)) {
-    readAt = Date.now();
-    stats.bytes += b.length;
-    splitter.push(b, emit);
+  for await (const _ of splitLines(input, opts, stats, (line) => batch.push(line))) {
     if (batch.length >= batchLines) {
       stats.lines += batch.length;
       const out = batch;
       batch = [];
       yield out;
     }
-  }
-  if (splitter.hasPending) {
-    stats.unterminated = true;
-    if (!opts.dropUnterminated) splitter.flush(emit);
   }
   if (batch.length > 0) {
     stats.lines += batch.length;
@@ -552,8 +533,30 @@ export async function forEachLogLine(
   onLine: LineHandler,
   opts: ReadLinesOptions = {},
 ): Promise<ReadStats> {
-  const source = opts.source ?? (typeof input === "string" ? input : "stream");
   const stats: ReadStats = opts.stats ?? { lines: 0, longLines: 0, bytes: 0, unterminated: false };
+  const deliver = (line: LogLine) => {
+    stats.lines++;
+    onLine(line);
+  };
+  for await (const _ of splitLines(input, opts, stats, deliver)) {
+    // each chunk's lines were delivered as it was split
+  }
+  return stats;
+}
+
+/**
+ * What both one-shot readers share: the chunks read, split into lines handed to `deliver` (long
+ * lines cut and warned about, the last line without a newline kept or dropped as asked), counted
+ * in `stats` (bytes, long lines, an unterminated end; lines are the caller's to count). Yields
+ * once each chunk's lines are delivered.
+ */
+async function* splitLines(
+  input: string | Readable,
+  opts: ReadLinesOptions,
+  stats: ReadStats,
+  deliver: (line: LogLine) => void,
+): AsyncGenerator<void> {
+  const source = opts.source ?? (typeof input === "string" ? input : "stream");
   const max = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const warn = new WarnLimiter(opts.onWarning);
   const splitter = new LineSplitter(max, (lineNo, bytes) => {
@@ -563,19 +566,18 @@ export async function forEachLogLine(
   /** When the chunk being split was read (every line of it arrived then). */
   let readAt = Date.now();
   const emit: SplitEmit = (text, lineNo, ascii, withNewline) => {
-    stats.lines++;
-    onLine(logLine(text, source, lineNo, ascii, withNewline, readAt));
+    deliver(logLine(text, source, lineNo, ascii, withNewline, readAt));
   };
   for await (const b of chunksOf(input, opts.chunkBytes)) {
     readAt = Date.now();
     stats.bytes += b.length;
     splitter.push(b, emit);
+    yield;
   }
   if (splitter.hasPending) {
     stats.unterminated = true;
     if (!opts.dropUnterminated) splitter.flush(emit);
   }
-  return stats;
 }
 
 /**
