@@ -6,40 +6,17 @@
  * A collection is forced before each reading when it can be (V8's gc exposed at run time);
  * without it the reading includes garbage and is only an upper bound.
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { expect, it } from "vitest";
+import { distinctAddress, exposedGc, heapReading } from "../src/bench/heap.js";
 import { createJailEngine } from "../src/watch/jails/index.js";
-
-function getGc(): (() => void) | undefined {
-  try {
-    setFlagsFromString("--expose-gc");
-    return runInNewContext("gc") as () => void;
-  } catch {
-    return undefined;
-  }
-}
 
 const MB = 1024 * 1024;
 
-function reading(gc: (() => void) | undefined) {
-  gc?.();
-  gc?.();
-  const m = process.memoryUsage();
-  return { heap: m.heapUsed, buffers: m.arrayBuffers, rss: m.rss };
-}
-
-function address(i: number): string {
-  // 1.0.0.0 upward: distinct public-looking IPv4 addresses
-  const n = 0x01000000 + i;
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
-
 it("tracks 1,000,000 distinct attackers in under 500 MB", { timeout: 120_000 }, async () => {
-  const gc = getGc();
+  const gc = exposedGc();
   let now = Date.UTC(2026, 0, 1);
   const clock = { now: () => now };
-  const before = reading(gc);
+  const before = heapReading(gc);
   const engine = await createJailEngine({
     jails: [{ name: "sshd", maxretry: 5, findtime: 3600, bantime: 600, increment: true }],
     clock,
@@ -51,13 +28,13 @@ it("tracks 1,000,000 distinct attackers in under 500 MB", { timeout: 120_000 }, 
   const match = { regexIndex: 0, users: [] as string[], fields: {}, host: "" };
   const t0 = performance.now();
   for (let i = 0; i < N; i++) {
-    match.host = address(i);
+    match.host = distinctAddress(i);
     engine.observe("sshd", match);
     if (i % 100 === 0) for (let k = 0; k < 4; k++) engine.observe("sshd", match);
     if ((i & 1023) === 0) now += 1;
   }
   const elapsed = performance.now() - t0;
-  const after = reading(gc);
+  const after = heapReading(gc);
   const stats = engine.stats()[0];
   expect(stats?.tracked).toBe(N - N / 100);
   expect(stats?.banned).toBe(N / 100);

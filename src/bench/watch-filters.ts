@@ -27,11 +27,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { loadFilter } from "../watch/filter/load.js";
 import { forEachLogLine } from "../watch/inputs/index.js";
 import { createJailEngine } from "../watch/jails/index.js";
+import { distinctAddress, exposedGc, heapReading } from "./heap.js";
 import { benchSyslog } from "./watch-syslog.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -293,27 +292,16 @@ export async function benchWatchFilters(): Promise<string[]> {
   return out;
 }
 
-function getGc(): (() => void) | undefined {
-  try {
-    setFlagsFromString("--expose-gc");
-    return runInNewContext("gc") as () => void;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Memory with 1,000,000 distinct attacking addresses tracked: one sshd failure line per address
  * (every 100th address fails five times and is banned), through the sshd filter into a jail.
  * The figure is the heap and buffers taken (after a forced collection when it can be had).
  */
 export async function benchWatchMemory(n = MEMORY_ADDRESSES): Promise<string[]> {
-  const gc = getGc();
+  const gc = exposedGc();
   const read = () => {
-    gc?.();
-    gc?.();
-    const m = process.memoryUsage();
-    return { heap: m.heapUsed + m.arrayBuffers, rss: m.rss };
+    const r = heapReading(gc);
+    return { heap: r.heap + r.buffers, rss: r.rss };
   };
   let now = Date.UTC(2026, 0, 1);
   const filter = loadFilter("sshd", { timezone: "UTC", now: () => now });
@@ -328,9 +316,7 @@ export async function benchWatchMemory(n = MEMORY_ADDRESSES): Promise<string[]> 
   const t0 = performance.now();
   let observed = 0;
   for (let i = 0; i < n; i++) {
-    // 1.0.0.0 upward: distinct public-looking IPv4 addresses
-    const a = 0x01000000 + i;
-    const host = `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+    const host = distinctAddress(i);
     const text = `Jan  1 00:00:00 gw sshd[${1000 + (i % 30000)}]: Failed password for root from ${host} port ${1024 + (i % 60000)} ssh2`;
     const times = i % 100 === 0 ? 5 : 1;
     for (let k = 0; k < times; k++) {
