@@ -80,6 +80,15 @@ function recorder() {
 
 const quiet = { env: {}, engine: { selfAddresses: [], tickMs: 50 }, pollIntervalMs: 100 };
 
+/** Runs the watcher once over its logs (`once`: a replay), to its end; it and what it reported. */
+async function replayOnce(cfg: Parameters<typeof startWatcher>[0]) {
+  const r = recorder();
+  const w = await startWatcher(cfg, { ...quiet, once: true, onEvent: r.onEvent });
+  await w.done;
+  await w.stop();
+  return { w, events: r.events };
+}
+
 describe("startWatcher: files", () => {
   it("follows each file once for all its jails; a head jail counts the backlog, a tail jail does not", async () => {
     const log = join(dir, "shared.log");
@@ -209,11 +218,8 @@ jails:
     increment: true
     ignoreself: false
 `);
-    const r = recorder();
-    const w = await startWatcher(cfg, { ...quiet, once: true, onEvent: r.onEvent });
-    await w.done;
-    await w.stop();
-    const seq = r.events.flatMap((e) =>
+    const { w, events } = await replayOnce(cfg);
+    const seq = events.flatMap((e) =>
       e.type === "ban"
         ? [
             `ban ${e.ban.address} at +${(e.ban.time - t0) / m} for ${e.ban.bantime}s count ${e.ban.count}`,
@@ -250,11 +256,8 @@ jails:
     logpath: tz.log
     ignoreself: false
 `);
-    const r = recorder();
-    const w = await startWatcher(cfg, { ...quiet, once: true, onEvent: r.onEvent });
-    await w.done;
-    await w.stop();
-    const times = r.events.flatMap((e) =>
+    const { events } = await replayOnce(cfg);
+    const times = events.flatMap((e) =>
       e.type === "access" ? [new Date(e.event.time).toISOString()] : [],
     );
     // 10:00 at +05:00 is 05:00 UTC, on 5 March of the year the stamp is nearest to.
