@@ -7,13 +7,15 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { emptyFacts } from "../facts/empty.js";
 import type { DeviceClass, Facts, PortRange, Service, ServiceKind } from "../facts/model.js";
-import { known, type ProbeOrigin, unknown } from "../facts/value.js";
+import { bindUnseen, wanAsScanned } from "../facts/scanned.js";
+import { known, unknown } from "../facts/value.js";
 import { applyAdvisories } from "./advisory-facts.js";
 import { type CredentialCheck, tryDefaultCredentials } from "./credentials/index.js";
 import { fillHttpFacts } from "./http-facts.js";
 import { fillIax2Facts, IAX2_PORTS } from "./iax2-facts.js";
 import { Limiter, type LimiterOptions } from "./limiter.js";
 import { fillMqttFacts, MQTT_PORTS } from "./mqtt-facts.js";
+import { portOrigin } from "./port-origin.js";
 import {
   addTlsPosture,
   bannerSoftware,
@@ -194,24 +196,6 @@ export function inferClass(open: number[]): DeviceClass | undefined {
   )
     return "router";
   return undefined;
-}
-
-function origin(
-  probe: string,
-  address: string,
-  port: number,
-  time: string,
-  excerpt?: string,
-): ProbeOrigin {
-  return {
-    kind: "probe",
-    probe,
-    address,
-    port,
-    transport: "tcp",
-    time,
-    ...(excerpt ? { excerpt } : {}),
-  };
 }
 
 async function resolve(target: string): Promise<string> {
@@ -590,7 +574,7 @@ function fillFacts(
     status: t.state === "error" ? ("warning" as const) : ("ok" as const),
     format: `probe:tcp ${t.state}`,
   }));
-  const scanned = origin("tcp-connect", address, 0, first, `${scan.tcp.length} TCP ports`);
+  const scanned = portOrigin("tcp-connect", address, 0, first, `${scan.tcp.length} TCP ports`);
   delete scanned.port;
   if (cls) {
     f.device.class = known<DeviceClass>(cls, { kind: "attestation", by: "--class", at: first });
@@ -630,7 +614,7 @@ function fillFacts(
     const ssh = scan.ssh.find((s) => s.port === t.port);
     const tls = scan.tls.find((s) => s.port === t.port);
     const k = classify(t.port, t.banner, ssh !== undefined, tls !== undefined);
-    const seen = origin(
+    const seen = portOrigin(
       "tcp-connect",
       address,
       t.port,
@@ -645,14 +629,11 @@ function fillFacts(
       admin: k.admin,
       enabled: known(true, seen),
       ports: known(ports, seen),
-      bind: unknown(
-        "a scan sees that the service answers, not which interfaces it listens on",
-        seen,
-      ),
+      bind: bindUnseen(seen),
       tls: tls
         ? known(
             true,
-            origin(
+            portOrigin(
               "tls",
               address,
               t.port,
@@ -666,24 +647,10 @@ function fillFacts(
             ? unknown("the TLS handshake did not complete", seen)
             : known(false, seen),
       auth: {},
-      wan:
-        vantage === "internet"
-          ? known(
-              {
-                reachable: true,
-                sources: [],
-                ports,
-                via: ["answered the scanner from the internet"],
-              },
-              seen,
-            )
-          : unknown(
-              "scanned from inside the network: whether the internet reaches it was not observed (scan from outside with --vantage internet)",
-              seen,
-            ),
+      wan: wanAsScanned(vantage, ports, seen),
     };
     if (ssh) {
-      const o = origin(
+      const o = portOrigin(
         "ssh-auth-none",
         address,
         t.port,

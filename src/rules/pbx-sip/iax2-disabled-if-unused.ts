@@ -7,6 +7,7 @@ import {
   answeredOn,
   asScanned,
   probeAt,
+  probedService,
   scanEvidence,
   scannedService,
   scanOf,
@@ -26,9 +27,7 @@ function modulesRef(t: SipTransport | undefined): AsteriskRef {
 
 /** IAX2 services a scan described (a POKE asked them), not ones a configuration declared. */
 function scannedIax2(facts: Facts): Service[] {
-  return facts.services.filter(
-    (s) => s.kind === "iax2" && s.cfg === undefined && s.enabled.at.some((o) => o.kind === "probe"),
-  );
+  return facts.services.filter((s) => s.kind === "iax2" && probedService(s));
 }
 
 /**
