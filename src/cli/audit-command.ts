@@ -14,8 +14,8 @@ import { toJson } from "../report/json.js";
 import { toSarif } from "../report/sarif.js";
 import { toText } from "../report/text.js";
 import { ALL_RULES } from "../rules/index.js";
-import { SEVERITIES, type Severity } from "../rules/types.js";
-import { EXIT } from "./exit.js";
+import type { Severity } from "../rules/types.js";
+import { EXIT, failsAt } from "./exit.js";
 
 export interface AuditCommandOptions {
   format: string;
@@ -29,14 +29,6 @@ export interface AuditCommandOptions {
   timeout: string;
   logs?: string[];
   timezone?: string;
-}
-
-function failsAt(reports: TargetReport[], failOn: Severity | "none"): boolean {
-  if (failOn === "none") return false;
-  const min = SEVERITIES.indexOf(failOn);
-  return reports.some((r) =>
-    r.results.some((x) => x.status === "fail" && SEVERITIES.indexOf(x.severity) >= min),
-  );
 }
 
 function emit(text: string, output: string | undefined): void {

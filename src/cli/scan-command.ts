@@ -10,7 +10,7 @@ import { toJson } from "../report/json.js";
 import { toSarif } from "../report/sarif.js";
 import { toText } from "../report/text.js";
 import { ALL_RULES } from "../rules/index.js";
-import { SEVERITIES, type Severity } from "../rules/types.js";
+import type { Severity } from "../rules/types.js";
 import { describeCheck } from "../scan/credentials/index.js";
 import { httpExcerpt } from "../scan/http-facts.js";
 import { iax2Excerpt } from "../scan/iax2-facts.js";
@@ -28,6 +28,7 @@ import {
   TargetError,
 } from "../scan/targets.js";
 import { telnetExcerpt } from "../scan/telnet-facts.js";
+import { EXIT, failsAt } from "./exit.js";
 
 export interface ScanCommandOptions {
   class?: ScanClass;
@@ -201,12 +202,6 @@ export async function runScanCommand(specs: string[], opts: ScanCommandOptions):
       toText(reports, { verbose: opts.verbose, colors: colorsFor(process.stdout) }),
     );
   }
-  if (reports.some((r) => r.error)) return 2;
-  if (opts.failOn === "none") return 0;
-  const min = SEVERITIES.indexOf(opts.failOn);
-  return reports.some((r) =>
-    r.results.some((x) => x.status === "fail" && SEVERITIES.indexOf(x.severity) >= min),
-  )
-    ? 1
-    : 0;
+  if (reports.some((r) => r.error)) return EXIT.error;
+  return failsAt(reports, opts.failOn) ? EXIT.findings : EXIT.ok;
 }
