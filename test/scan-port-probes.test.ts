@@ -6,37 +6,28 @@
  * rather than a second one. First tcpProbe's own hooks for this (onSilent, signal, takeOver).
  */
 import { createServer as createHttpServer } from "node:http";
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { scanTargets } from "../src/scan/index.js";
 import { type OpenConnection, tcpProbe } from "../src/scan/probes/tcp.js";
 import { telnetProbe } from "../src/scan/probes/telnet.js";
+import { FakeServers } from "./support/fake-server.js";
 
 const HOST = "127.0.0.1";
-const servers: Server[] = [];
-const sockets = new Set<Socket>();
+const fake = new FakeServers();
+afterAll(() => fake.closeAll());
 
 /** A TCP server; `connections` counts the connections it accepted. */
 async function listen(
   onConn: (s: Socket) => void,
 ): Promise<{ port: number; connections: () => number }> {
   let connections = 0;
-  const srv = createServer((s) => {
+  const port = await fake.tcp((s) => {
     connections++;
-    sockets.add(s);
-    s.on("error", () => {});
-    s.on("close", () => sockets.delete(s));
     onConn(s);
   });
-  servers.push(srv);
-  await new Promise<void>((r) => srv.listen(0, HOST, r));
-  return { port: (srv.address() as { port: number }).port, connections: () => connections };
+  return { port, connections: () => connections };
 }
-
-afterAll(async () => {
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-});
 
 /** Like inetutils telnetd: asks for the terminal type, and prompts once the client answered. */
 function telnetd(s: Socket): void {
@@ -142,9 +133,7 @@ describe("scanning a port", () => {
       res.setHeader("Server", "lighttpd/1.4.69");
       res.end("<html>router</html>");
     });
-    servers.push(web);
-    await new Promise<void>((r) => web.listen(0, HOST, r));
-    const port = (web.address() as { port: number }).port;
+    const port = await fake.listen(web);
     const t0 = Date.now();
     const s = await scanOne(port);
     // Connect, 150 ms of silence, TLS tried (not TLS), GET / answered: well under the 1.5 s that
