@@ -150,8 +150,7 @@ export function classify(
   isSsh: boolean,
   isTls: boolean,
 ): Kind {
-  if (isSsh || banner?.subarray(0, 4).toString("latin1") === "SSH-")
-    return { kind: "ssh", label: "SSH", admin: true };
+  if (isSsh || greetsSsh(banner)) return { kind: "ssh", label: "SSH", admin: true };
   if (banner && banner[0] === 0xff) return { kind: "telnet", label: "Telnet", admin: true };
   // AMI greets first, on whatever port it was moved to.
   if (banner?.subarray(0, 22).toString("latin1") === "Asterisk Call Manager/")
@@ -361,14 +360,18 @@ function answeredWhenAsked(f: PortFindings): boolean {
   );
 }
 
+/** The port greeted with an SSH identification string. */
+function greetsSsh(banner: Buffer | undefined): boolean {
+  return banner?.subarray(0, 4).toString("latin1") === "SSH-";
+}
+
 /** The first probe, on what answers: SSH (it greets so, or on 22 unannounced) or TLS. */
 function identifyingProbe(
   ctx: HostContext,
   port: number,
   banner: Buffer | undefined,
 ): "ssh" | "tls" | undefined {
-  if (banner?.subarray(0, 4).toString("latin1") === "SSH-" || (port === 22 && !banner))
-    return "ssh";
+  if (greetsSsh(banner) || (port === 22 && !banner)) return "ssh";
   if (
     TLS_PORTS.has(port) ||
     (!banner && !PORT_KINDS[port] && port > 1024 && !ctx.rtspPorts.has(port))

@@ -25,6 +25,10 @@ function modulesRef(t: SipTransport | undefined): AsteriskRef {
   };
 }
 
+/** What a scan that did not poke IAX2 leaves open. */
+const NOT_POKED =
+  "the scan did not poke IAX2 (4569/udp), and whether IAX2 is in use is only in the configuration (iax.conf, modules.conf)";
+
 /** IAX2 services a scan described (a POKE asked them), not ones a configuration declared. */
 function scannedIax2(facts: Facts): Service[] {
   return facts.services.filter((s) => s.kind === "iax2" && probedService(s));
@@ -72,24 +76,12 @@ export const iax2DisabledIfUnused: Rule = {
     const scan = scanOf(facts);
     const poked = scannedIax2(facts);
     if (poked.length > 0) return poked.map((s) => judgeScanned(s, scan?.vantage ?? "local"));
-    if (scan && !facts.pbx.sip.known)
-      return [
-        undecided(
-          "the scan did not poke IAX2 (4569/udp), and whether IAX2 is in use is only in the configuration (iax.conf, modules.conf)",
-          scanEvidence(facts),
-        ),
-      ];
+    if (scan && !facts.pbx.sip.known) return [undecided(NOT_POKED, scanEvidence(facts))];
     const sip = sipOf(facts, "whether IAX2 is in use");
     if (Array.isArray(sip)) return sip;
     // SIP facts from a scan list no driver: that says nothing about chan_iax2.
     const at = facts.pbx.sip.at;
-    if (at.length > 0 && at.every((o) => o.kind === "probe"))
-      return [
-        undecided(
-          "the scan did not poke IAX2 (4569/udp), and whether IAX2 is in use is only in the configuration (iax.conf, modules.conf)",
-          at,
-        ),
-      ];
+    if (at.length > 0 && at.every((o) => o.kind === "probe")) return [undecided(NOT_POKED, at)];
     const listeners = sip.transports.filter((t) => t.driver === "iax2");
     if (!sip.drivers.includes("iax2") || listeners.length === 0) {
       const ev = facts.pbx.sip.at.filter(

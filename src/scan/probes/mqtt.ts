@@ -158,14 +158,15 @@ function isoOr(date: string): string {
 function tlsSession(s: tls.TLSSocket): MqttTlsSession {
   const cert = s.getPeerCertificate();
   const has = cert && Object.keys(cert).length > 0;
+  const subject = has ? certificateName(cert.subject) : "";
   return {
     version: s.getProtocol() ?? "?",
     cipher: s.getCipher()?.name ?? "?",
     ...(has
       ? {
-          subject: certificateName(cert.subject),
+          subject,
           notAfter: isoOr(cert.valid_to),
-          selfSigned: certificateName(cert.subject) === certificateName(cert.issuer),
+          selfSigned: subject === certificateName(cert.issuer),
         }
       : {}),
     ...(s.authorizationError ? { trustError: String(s.authorizationError) } : {}),
