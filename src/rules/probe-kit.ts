@@ -12,7 +12,7 @@ import type {
   SoftwareSeen,
 } from "../facts/model.js";
 import { bindUnseen, wanAsScanned } from "../facts/scanned.js";
-import { type Fact, known, type ProbeOrigin } from "../facts/value.js";
+import { type Fact, known, type Origin, type ProbeOrigin } from "../facts/value.js";
 import { notApplicable, pass, undecided } from "./outcome.js";
 import type { Finding, Fix } from "./types.js";
 
@@ -209,6 +209,26 @@ export function scannedService(
     wan: wanAsScanned(vantage, ports, seen),
     ...rest,
   };
+}
+
+/** An IAX2 service a POKE on `port` described (for rule cases): `enabled` as its answer told. */
+export function scannedIax2Service(
+  port: number,
+  enabled: Fact<boolean>,
+  seen: Origin,
+  vantage: "internet" | "local" = "local",
+): Service {
+  return scannedService(
+    {
+      kind: "iax2",
+      port,
+      admin: false,
+      label: `IAX2 on ${port}/udp`,
+      enabled,
+      ports: known([{ from: port, to: port, transport: "udp" }], seen),
+    },
+    vantage,
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { AsteriskRef, Facts, PortRange, Service } from "../../facts/model.js";
+import type { AsteriskRef, Facts, Service } from "../../facts/model.js";
 import type { SipTransport } from "../../facts/pbx.js";
 import { known, unknown } from "../../facts/value.js";
 import { asteriskFix } from "../../remediation/asterisk.js";
@@ -9,7 +9,7 @@ import {
   probeAt,
   probedService,
   scanEvidence,
-  scannedService,
+  scannedIax2Service,
   scanOf,
 } from "../probe-kit.js";
 import type { Finding, Rule } from "../types.js";
@@ -196,21 +196,9 @@ function scannedIax2Case(
     "iax2-poke",
     "udp",
   );
-  const ports: PortRange[] = [{ from: 4569, to: 4569, transport: "udp" }];
-  f.services.push(
-    scannedService(
-      {
-        kind: "iax2",
-        port: 4569,
-        admin: false,
-        label: "IAX2 on 4569/udp",
-        enabled:
-          outcome === "silent"
-            ? unknown("no answer to an IAX2 POKE on 4569/udp: IAX2 off, or filtered", o)
-            : known(outcome === "PONG", o),
-        ports: known(ports, o),
-      },
-      vantage,
-    ),
-  );
+  const enabled =
+    outcome === "silent"
+      ? unknown("no answer to an IAX2 POKE on 4569/udp: IAX2 off, or filtered", o)
+      : known(outcome === "PONG", o);
+  f.services.push(scannedIax2Service(4569, enabled, o, vantage));
 }

@@ -9,6 +9,7 @@ import {
   probedService,
   probedTcp,
   scanEvidence,
+  scannedIax2Service,
   scannedService,
   scanOf,
 } from "../probe-kit.js";
@@ -224,12 +225,5 @@ function scannedIax2(port: number): Service {
     "iax2-poke",
     "udp",
   );
-  return scannedService({
-    kind: "iax2",
-    port,
-    admin: false,
-    label: `IAX2 on ${port}/udp`,
-    enabled: known(true, seen),
-    ports: known([{ from: port, to: port, transport: "udp" }], seen),
-  });
+  return scannedIax2Service(port, known(true, seen), seen);
 }
