@@ -242,17 +242,19 @@ async function scanHost(target: string, limiter: Limiter, opts: ScanOptions): Pr
     limiter,
     opts,
     timeoutMs,
-    isSip: (p) => p === 5060 || p === 5061 || (opts.sipPorts ?? []).includes(p),
-    rtspPorts: new Set([554, 8554, ...(opts.rtspPorts ?? [])]),
-    mqttPorts: new Set([...MQTT_PORTS, ...(opts.mqttPorts ?? [])]),
+    sipPorts: portSet([5060, 5061], opts.sipPorts),
+    rtspPorts: portSet([554, 8554], opts.rtspPorts),
+    mqttPorts: portSet(MQTT_PORTS, opts.mqttPorts),
   };
-  const isSnmp = (p: number) => SNMP_PORTS.includes(p) || (opts.snmpPorts ?? []).includes(p);
+  const snmpPorts = portSet(SNMP_PORTS, opts.snmpPorts);
   const udp = ports.filter((p) => p.transport === "udp");
-  const sipUdp = udp.filter((p) => ctx.isSip(p.port)).map((p) => p.port);
-  const snmpUdp = udp.filter((p) => isSnmp(p.port)).map((p) => p.port);
-  const isIax2 = (p: number) => IAX2_PORTS.includes(p) || (opts.iax2Ports ?? []).includes(p);
-  const iax2Udp = udp.filter((p) => isIax2(p.port)).map((p) => p.port);
-  scan.skipped = udp.filter((p) => !ctx.isSip(p.port) && !isSnmp(p.port) && !isIax2(p.port));
+  const sipUdp = udp.filter((p) => ctx.sipPorts.has(p.port)).map((p) => p.port);
+  const snmpUdp = udp.filter((p) => snmpPorts.has(p.port)).map((p) => p.port);
+  const iax2Ports = portSet(IAX2_PORTS, opts.iax2Ports);
+  const iax2Udp = udp.filter((p) => iax2Ports.has(p.port)).map((p) => p.port);
+  scan.skipped = udp.filter(
+    (p) => !ctx.sipPorts.has(p.port) && !snmpPorts.has(p.port) && !iax2Ports.has(p.port),
+  );
   const tcpPorts = ports.filter((p) => p.transport === "tcp").map((p) => p.port);
   const sipUdpScans = sipUdp.map((port) => sipPort(address, port, "udp", limiter, opts));
   const snmpScans = snmpUdp.map((port) =>
@@ -284,7 +286,7 @@ interface HostContext {
   limiter: Limiter;
   opts: ScanOptions;
   timeoutMs: number;
-  isSip: (port: number) => boolean;
+  sipPorts: Set<number>;
   rtspPorts: Set<number>;
   mqttPorts: Set<number>;
 }
@@ -360,6 +362,11 @@ function answeredWhenAsked(f: PortFindings): boolean {
   );
 }
 
+/** The default ports of a protocol and those the user added. */
+function portSet(defaults: readonly number[], extra: readonly number[] | undefined): Set<number> {
+  return new Set([...defaults, ...(extra ?? [])]);
+}
+
 /** The port greeted with an SSH identification string. */
 function greetsSsh(banner: Buffer | undefined): boolean {
   return banner?.subarray(0, 4).toString("latin1") === "SSH-";
@@ -389,7 +396,7 @@ function servingProbe(
 ): "rtsp" | "mqtt" | "http" | "telnet" | undefined {
   if (ctx.rtspPorts.has(port)) return "rtsp";
   if (ctx.mqttPorts.has(port)) return "mqtt";
-  if (!ctx.isSip(port) && isWebCandidate(port, banner, onTls)) return "http";
+  if (!ctx.sipPorts.has(port) && isWebCandidate(port, banner, onTls)) return "http";
   if (banner?.[0] === 0xff) return "telnet";
   if (port === 23 && banner?.subarray(0, 4).toString("latin1") !== "SSH-") return "telnet";
   return undefined;
@@ -416,7 +423,7 @@ async function portProbes(
   const identified = await runIdentifying(ctx, port, banner);
   const served = await runServing(ctx, port, banner, identified.tls !== undefined, kept);
   // SIP over TCP/TLS on a SIP port that accepted the connection.
-  const sip = ctx.isSip(port)
+  const sip = ctx.sipPorts.has(port)
     ? await sipPort(
         ctx.address,
         port,
