@@ -73,6 +73,9 @@ export function fillSipFacts(
   let inviteAccepted = false;
   let inviteRejected = false;
   let inviteRun = false;
+  // what each probe without credentials decided, per port, with where it was seen
+  const registers: Tried<RegisterVerdict>[] = [];
+  const invites: Tried<InviteVerdict>[] = [];
 
   for (const s of answering) {
     const o = s.options;
@@ -103,14 +106,9 @@ export function fillSipFacts(
     const r = s.register;
     let regO: ProbeOrigin | undefined;
     if (r) {
-      regO = probeOrigin(
-        "sip-register-noauth",
-        address,
-        s,
-        r.startedAt,
-        `REGISTER ${r.user}: ${r.statusLine ?? r.error ?? r.outcome} (${r.verdict})`,
-      );
+      regO = registerSeen(address, s, r);
       regAt.push(regO);
+      registers.push({ verdict: r.verdict, seen: regO });
       if (r.verdict === "registered-without-auth") {
         registeredWithoutAuth = true;
         svc.auth.anonymous = known(true, regO);
@@ -124,14 +122,9 @@ export function fillSipFacts(
     const inv = s.invite;
     if (inv) {
       inviteRun = true;
-      const io = probeOrigin(
-        "sip-invite-noauth",
-        address,
-        s,
-        inv.startedAt,
-        `INVITE ${inv.extension}: ${inv.statusLine ?? inv.error ?? inv.outcome} (${inv.verdict})`,
-      );
+      const io = inviteSeen(address, s, inv);
       regAt.push(io);
+      invites.push({ verdict: inv.verdict, seen: io });
       if (inv.verdict === "call-accepted" || inv.verdict === "call-progressing") {
         inviteAccepted = true;
         svc.auth.anonymous = known(true, io);
@@ -140,11 +133,7 @@ export function fillSipFacts(
           file: `${address}:${s.port}/${s.transport}`,
           message: `INVITE without credentials to '${inv.extension}' was ${inv.verdict === "call-accepted" ? "answered" : "routed"} (${inv.statusLine ?? inv.exchanges[0]?.provisional.at(-1)?.statusLine ?? inv.verdict}); call cleaned up`,
         });
-      } else if (
-        inv.verdict === "auth-required" ||
-        inv.verdict === "forbidden" ||
-        inv.verdict === "not-found"
-      ) {
+      } else if (refusedWithoutAuth(inv.verdict)) {
         inviteRejected = true;
         if (!svc.auth.anonymous && r?.verdict === "auth-required")
           svc.auth.anonymous = known(false, ...(regO ? [regO] : []), io);
@@ -198,8 +187,8 @@ export function fillSipFacts(
                 ...regAt,
               )
             : unknown("no probe without credentials decided it", ...regAt, ...at),
-    registerWithoutAuth: registerWithoutAuth(answering, address),
-    inviteWithoutAuth: inviteWithoutAuth(answering, address),
+    registerWithoutAuth: registerWithoutAuth(registers),
+    inviteWithoutAuth: inviteWithoutAuth(invites, answering, address),
   };
   const sip: SipFacts = {
     // Neither the driver (res_pjsip, chan_sip, other) nor the listener's bind address can be
@@ -212,42 +201,60 @@ export function fillSipFacts(
   f.pbx.sip = known(sip, ...at);
 }
 
+/** A probe without credentials on one port: its verdict and where it was seen. */
+interface Tried<V> {
+  verdict: V;
+  seen: ProbeOrigin;
+}
+
+/** The server turned the request without credentials away (challenged or refused it). */
+function refusedWithoutAuth(v: RegisterVerdict | InviteVerdict): boolean {
+  return v === "auth-required" || v === "forbidden" || v === "not-found";
+}
+
+function registerSeen(address: string, s: SipPortScan, r: SipRegisterResult): ProbeOrigin {
+  return probeOrigin(
+    "sip-register-noauth",
+    address,
+    s,
+    r.startedAt,
+    `REGISTER ${r.user}: ${r.statusLine ?? r.error ?? r.outcome} (${r.verdict})`,
+  );
+}
+
+/** An INVITE's excerpt falls back to its last provisional answer (a call still ringing). */
+function inviteSeen(address: string, s: SipPortScan, inv: SipInviteResult): ProbeOrigin {
+  return probeOrigin(
+    "sip-invite-noauth",
+    address,
+    s,
+    inv.startedAt,
+    `INVITE ${inv.extension}: ${inv.statusLine ?? inv.exchanges[0]?.provisional.at(-1)?.statusLine ?? inv.error ?? inv.outcome} (${inv.verdict})`,
+  );
+}
+
+const seenAt = <V>(tried: Tried<V>[]): ProbeOrigin[] => tried.map((t) => t.seen);
+
 /** The REGISTER without credentials, over every port that answered SIP. */
-function registerWithoutAuth(answering: SipPortScan[], address: string): Fact<boolean> {
-  const tried = answering.flatMap((s) => (s.register ? [{ s, r: s.register }] : []));
-  const seen = ({ s, r }: (typeof tried)[number]) =>
-    probeOrigin(
-      "sip-register-noauth",
-      address,
-      s,
-      r.startedAt,
-      `REGISTER ${r.user}: ${r.statusLine ?? r.error ?? r.outcome} (${r.verdict})`,
-    );
-  const accepted = tried.filter((t) => t.r.verdict === "registered-without-auth");
-  if (accepted.length > 0) return known(true, ...accepted.map(seen));
-  const refused = (v: RegisterVerdict) =>
-    v === "auth-required" || v === "forbidden" || v === "not-found";
-  if (tried.length > 0 && tried.every((t) => refused(t.r.verdict)))
-    return known(false, ...tried.map(seen));
+function registerWithoutAuth(tried: Tried<RegisterVerdict>[]): Fact<boolean> {
+  const accepted = tried.filter((t) => t.verdict === "registered-without-auth");
+  if (accepted.length > 0) return known(true, ...seenAt(accepted));
+  if (tried.length > 0 && tried.every((t) => refusedWithoutAuth(t.verdict)))
+    return known(false, ...seenAt(tried));
   return unknown(
     tried.length > 0
       ? "REGISTER without credentials got no clear answer (neither accepted nor challenged)"
       : "no REGISTER without credentials was sent",
-    ...tried.map(seen),
+    ...seenAt(tried),
   );
 }
 
 /** The opt-in INVITE without credentials, over every port that answered SIP. */
-function inviteWithoutAuth(answering: SipPortScan[], address: string): Fact<boolean> {
-  const tried = answering.flatMap((s) => (s.invite ? [{ s, inv: s.invite }] : []));
-  const seen = ({ s, inv }: (typeof tried)[number]) =>
-    probeOrigin(
-      "sip-invite-noauth",
-      address,
-      s,
-      inv.startedAt,
-      `INVITE ${inv.extension}: ${inv.statusLine ?? inv.exchanges[0]?.provisional.at(-1)?.statusLine ?? inv.error ?? inv.outcome} (${inv.verdict})`,
-    );
+function inviteWithoutAuth(
+  tried: Tried<InviteVerdict>[],
+  answering: SipPortScan[],
+  address: string,
+): Fact<boolean> {
   if (tried.length === 0)
     return unknown(
       "no INVITE without credentials was sent (it is opt-in: bulwark scan --sip-invite)",
@@ -256,14 +263,12 @@ function inviteWithoutAuth(answering: SipPortScan[], address: string): Fact<bool
       ),
     );
   const accepted = tried.filter(
-    (t) => t.inv.verdict === "call-accepted" || t.inv.verdict === "call-progressing",
+    (t) => t.verdict === "call-accepted" || t.verdict === "call-progressing",
   );
-  if (accepted.length > 0) return known(true, ...accepted.map(seen));
-  const refused = (v: InviteVerdict) =>
-    v === "auth-required" || v === "forbidden" || v === "not-found";
-  if (tried.every((t) => refused(t.inv.verdict))) return known(false, ...tried.map(seen));
+  if (accepted.length > 0) return known(true, ...seenAt(accepted));
+  if (tried.every((t) => refusedWithoutAuth(t.verdict))) return known(false, ...seenAt(tried));
   return unknown(
     "INVITE without credentials got no clear answer on every port (neither taken nor challenged or refused)",
-    ...tried.map(seen),
+    ...seenAt(tried),
   );
 }
