@@ -324,11 +324,16 @@ export class DateDetector {
       ddtempl.distance = distance;
       if (this.firstUnused === i) this.firstUnused++;
       this.lastPos = distance;
-      this.lastPosBefore = line.slice(Math.max(0, distance - 1), distance);
-      this.lastPosAt = line[distance];
       this.lastEndPos = endpos;
-      this.lastEndBefore = line[endpos - 1];
-      this.lastEndAt = line.slice(endpos, endpos + 1);
+      // the characters around the date are read back only when this template is tried first
+      // again and is not bound to the line's start or end (templates[lastTemplIdx] is always
+      // the one last used): four substrings a line spared for `{^LN-BEG}` and the like
+      if ((ddtempl.template.flags & (LINE_BEGIN | LINE_END)) === 0) {
+        this.lastPosBefore = line.slice(Math.max(0, distance - 1), distance);
+        this.lastPosAt = line[distance];
+        this.lastEndBefore = line[endpos - 1];
+        this.lastEndAt = line.slice(endpos, endpos + 1);
+      }
       if (i && i !== this.lastTemplIdx) i = this.reorderTemplate(i);
       this.lastTemplIdx = i;
       return match;
