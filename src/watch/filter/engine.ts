@@ -499,6 +499,8 @@ export class FilterEngine {
       lineBuffer = this.lineBuffer.slice(-this.lineBufferSize);
     } else lineBuffer = [tupleLine];
     orgBuffer = lineBuffer;
+    /** Set when the prefregex cut the line to its content, until the lines are read. */
+    let contentLine: string | undefined;
     try {
       let buf: string | null =
         buf1 !== undefined && orgBuffer.length === 1 ? buf1 : tupleLinesBuf(orgBuffer);
@@ -519,7 +521,8 @@ export class FilterEngine {
         preGroups.content = undefined;
         if (repl) {
           const content = asText(repl);
-          lineBuffer = [["", "", content]];
+          // the lines are then this content alone: made only if read (seldom: see below)
+          contentLine = content;
           buf = contentBuf(this.prefRegex, buf, content);
         }
       }
@@ -532,6 +535,10 @@ export class FilterEngine {
       for (;;) {
         if (buf === null) {
           // the buffer changed (lines taken by a match): its own candidates, after the last tried
+          if (contentLine !== undefined) {
+            lineBuffer = [["", "", contentLine]];
+            contentLine = undefined;
+          }
           buf = tupleLinesBuf(lineBuffer);
           cands = this.dispatch.candidates(buf);
           k = 0;
@@ -546,7 +553,10 @@ export class FilterEngine {
         if (!failRegex.hasMatched()) continue;
         let fail: FailData = failRegex.getGroups();
         if (this.ignoreRegex.length && this.ignoreLine(buf, orgBuffer, failRegex, ascii) !== null) {
-          if (!checkAll || multi) lineBuffer = failRegex.getUnmatchedTupleLines();
+          if (!checkAll || multi) {
+            lineBuffer = failRegex.getUnmatchedTupleLines();
+            contentLine = undefined;
+          }
           buf = null;
           if (!checkAll) break;
           continue;
@@ -554,6 +564,7 @@ export class FilterEngine {
         if (noDate && date === undefined && this.opts.checkFindTime) continue;
         if (!checkAll || multi) {
           lineBuffer = failRegex.getUnmatchedTupleLines();
+          contentLine = undefined;
           buf = null;
         }
         let cidr = defcidr;
@@ -614,7 +625,7 @@ export class FilterEngine {
       }
       return failList ?? [];
     } finally {
-      if (multi) this.lineBuffer = lineBuffer;
+      if (multi) this.lineBuffer = contentLine === undefined ? lineBuffer : [["", "", contentLine]];
     }
   }
 }
