@@ -354,8 +354,10 @@ describe("one-shot reader", () => {
 
   it("reads a file through one reused buffer: lines split across chunks come out whole", async () => {
     const p = join(dir, "chunks.log");
-    // multi-byte characters and line ends fall on every chunk boundary somewhere
-    const lines = Array.from({ length: 300 }, (_, i) => `${i} jürgen ${"€".repeat(i % 5)} ✓`);
+    // multi-byte characters and line ends fall on every chunk boundary somewhere; some 24 KiB,
+    // past the shorter first read of a large buffer
+    const lines = Array.from({ length: 1000 }, (_, i) => `${i} jürgen ${"€".repeat(i % 5)} ✓`);
+    expect(Buffer.byteLength(lines.join("\n"))).toBeGreaterThan(20_000);
     writeFileSync(p, `${lines.join("\n")}\n`);
     for (const chunkBytes of [1, 7, 64, 1 << 20]) {
       const got: LogLine[] = [];

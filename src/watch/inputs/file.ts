@@ -587,6 +587,8 @@ async function* splitLines(
  * (the lines of a megabyte take more than a young collection to handle), and those buffers,
  * freed by full collections only, made one every hundred megabytes or so.
  */
+const FIRST_READ_BYTES = 16 * 1024;
+
 async function* chunksOf(
   input: string | Readable,
   chunkBytes = 1024 * 1024,
@@ -600,8 +602,13 @@ async function* chunksOf(
   const fh = await open(input, "r");
   try {
     const buf = Buffer.allocUnsafe(Math.max(1, chunkBytes));
+    // a short first read: lines reach the caller sooner, and the splitter meets a chunk's end
+    // (a line cut in two) while its code is still being profiled, not after it was optimized
+    // for whole lines only (which would throw that code away, to be optimized again)
+    let want = Math.min(buf.length, FIRST_READ_BYTES);
     for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      const { bytesRead } = await fh.read(buf, 0, want, null);
+      want = buf.length;
       if (bytesRead === 0) return;
       yield buf.subarray(0, bytesRead);
     }
