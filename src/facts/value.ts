@@ -67,30 +67,3 @@ export function known<T>(value: T, ...at: (Origin | undefined)[]): Known<T> {
 export function unknown(reason: string, ...at: (Origin | undefined)[]): Unknown {
   return { known: false, reason, at: at.filter((o): o is Origin => o !== undefined) };
 }
-
-export function isKnown<T>(fact: Fact<T> | undefined): fact is Known<T> {
-  return fact?.known === true;
-}
-
-/** The value when known, otherwise `fallback`. Use only where unknown truly does not matter. */
-export function valueOr<T, F>(fact: Fact<T> | undefined, fallback: F): T | F {
-  return fact?.known ? fact.value : fallback;
-}
-
-/** Derive a new fact from a known one; unknown stays unknown with its reason. */
-export function mapFact<T, U>(fact: Fact<T>, fn: (value: T) => U): Fact<U> {
-  return fact.known ? known(fn(fact.value), ...fact.at) : fact;
-}
-
-/** Where several facts are needed together: known only when all are. */
-export function allKnown<T extends readonly Fact<unknown>[]>(
-  ...facts: T
-): Fact<{ [K in keyof T]: T[K] extends Fact<infer V> ? V : never }> {
-  const missing = facts.find((f) => !f.known);
-  if (missing && !missing.known) return missing;
-  const values = facts.map((f) => (f as Known<unknown>).value);
-  return known(
-    values as { [K in keyof T]: T[K] extends Fact<infer V> ? V : never },
-    ...facts.flatMap((f) => f.at),
-  );
-}

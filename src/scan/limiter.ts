@@ -66,23 +66,6 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** `promise`, or `onTimeout()` after `ms`; `cleanup` runs either way. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => T): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => resolve(onTimeout()), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
 /** A text progress bar for a terminal: `[#####-----] 12/40`. */
 export function progressBar(done: number, total: number, width = 30): string {
   const frac = total === 0 ? 1 : Math.min(1, done / total);

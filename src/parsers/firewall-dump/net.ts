@@ -118,18 +118,6 @@ export function prefixOverlaps(a: Prefix, b: Prefix): boolean {
   return prefixContains(a, b) || prefixContains(b, a);
 }
 
-export function formatPrefix(p: Prefix): string {
-  let s: string;
-  if (p.family === "ipv4") {
-    s = [24n, 16n, 8n, 0n].map((sh) => String((p.addr >> sh) & 0xffn)).join(".");
-  } else {
-    const groups: string[] = [];
-    for (let i = 7; i >= 0; i--) groups.push(((p.addr >> BigInt(i * 16)) & 0xffffn).toString(16));
-    s = groups.join(":").replace(/(^|:)0(:0)+(:|$)/, "::");
-  }
-  return p.len === bitsOf(p.family) ? s : `${s}/${p.len}`;
-}
-
 /** An inclusive address range (iprange `a-b`, nft `a-b`), as the prefixes that cover it exactly. */
 export function parseAddressRange(text: string): Prefix[] | undefined {
   const [a, b, extra] = text.split("-");

@@ -35,13 +35,6 @@ export const PDU = {
   REPORT: 0xa8,
 } as const;
 
-/** v2c exceptions in place of a value (RFC 3416 §3): context-specific, primitive, empty. */
-export const EXCEPTION: Record<number, string> = {
-  128: "noSuchObject",
-  129: "noSuchInstance",
-  130: "endOfMibView",
-};
-
 /** error-status names (RFC 3416 §3; 0-5 are also v1's). */
 export const ERROR_STATUS = [
   "noError",

@@ -464,13 +464,6 @@ function logLine(
   return { text, source, lineNo, ascii, withNewline, receivedAt };
 }
 
-/** Starts following `path`; stop with the returned follower's `stop()`. */
-export async function followFile(path: string, opts: FollowOptions): Promise<FileFollower> {
-  const f = new FileFollower(path, opts);
-  await f.start();
-  return f;
-}
-
 export interface ReadLinesOptions {
   /** Cap on one line in bytes (default 64 KiB); longer ones are cut and counted. */
   maxLineBytes?: number;

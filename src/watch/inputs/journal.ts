@@ -378,10 +378,3 @@ export class JournalReader {
     });
   }
 }
-
-/** Starts reading the journal; stop with the returned reader's `stop()`. */
-export async function readJournal(opts: JournalOptions): Promise<JournalReader> {
-  const r = new JournalReader(opts);
-  await r.start();
-  return r;
-}

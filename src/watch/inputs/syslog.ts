@@ -485,10 +485,3 @@ function isBlank(s: string): boolean {
   }
   return true;
 }
-
-/** Starts a syslog receiver; stop it with `stop()`. */
-export async function startSyslogServer(opts: SyslogServerOptions): Promise<SyslogServer> {
-  const s = new SyslogServer(opts);
-  await s.start();
-  return s;
-}
