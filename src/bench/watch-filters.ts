@@ -232,7 +232,6 @@ async function verify(logPath: string, filterPath: string): Promise<string> {
   return `the same ${fmt(n)} failures as fail2ban-regex -o row (id, time, user, users, address: each compared)`;
 }
 
-/** One filter: our best run, fail2ban-regex's, the ratio. */
 /** What one filter's runs printed, and its figures for the targets (undefined: not measured). */
 interface PairResult {
   lines: string[];
@@ -240,6 +239,7 @@ interface PairResult {
   ratio?: number;
 }
 
+/** One filter: our best run, fail2ban-regex's, the ratio. */
 async function benchPair(
   dir: string,
   [log, filter, count]: (typeof PAIRS)[number],
@@ -266,10 +266,11 @@ async function benchPair(
       if (typeof b === "string") out.push(`${"".padEnd(16)} ${b}`);
       else {
         const peerRate = a.lines / b.seconds;
-        result.ratio = ourRate / peerRate;
+        const ratio = ourRate / peerRate;
+        result.ratio = ratio;
         const cpuRatio = Number.isFinite(b.cpu) ? `, ${(b.cpu / a.cpu).toFixed(1)}x by cpu` : "";
         out.push(
-          `${"".padEnd(16)} ${"".padStart(8)}        fail2ban-regex ${fmt(peerRate).padStart(8)} lines/s  ${b.cpu.toFixed(2)} s cpu  (${b.matched} matched)  ratio ${(ourRate / peerRate).toFixed(1)}x${cpuRatio}${b.matched === a.matched && b.lines === a.lines ? "" : "  MATCH COUNTS DIFFER"}`,
+          `${"".padEnd(16)} ${"".padStart(8)}        fail2ban-regex ${fmt(peerRate).padStart(8)} lines/s  ${b.cpu.toFixed(2)} s cpu  (${b.matched} matched)  ratio ${ratio.toFixed(1)}x${cpuRatio}${b.matched === a.matched && b.lines === a.lines ? "" : "  MATCH COUNTS DIFFER"}`,
         );
       }
       if (VERIFY) out.push(`${"".padEnd(16)} ${await verify(logPath, filterPath)}`);

@@ -398,7 +398,7 @@ function servingProbe(
   if (ctx.mqttPorts.has(port)) return "mqtt";
   if (!ctx.sipPorts.has(port) && isWebCandidate(port, banner, onTls)) return "http";
   if (banner?.[0] === 0xff) return "telnet";
-  if (port === 23 && banner?.subarray(0, 4).toString("latin1") !== "SSH-") return "telnet";
+  if (port === 23 && !greetsSsh(banner)) return "telnet";
   return undefined;
 }
 

@@ -573,6 +573,9 @@ async function* splitLines(
   }
 }
 
+/** The first read of a file (see chunksOf). */
+const FIRST_READ_BYTES = 16 * 1024;
+
 /**
  * The bytes of a file, or of a stream, chunk by chunk. A file is read into one buffer, reused for
  * every chunk (each chunk is valid until the next is asked for; the splitter copies what must
@@ -580,8 +583,6 @@ async function* splitLines(
  * (the lines of a megabyte take more than a young collection to handle), and those buffers,
  * freed by full collections only, made one every hundred megabytes or so.
  */
-const FIRST_READ_BYTES = 16 * 1024;
-
 async function* chunksOf(
   input: string | Readable,
   chunkBytes = 1024 * 1024,

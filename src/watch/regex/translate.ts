@@ -274,10 +274,6 @@ class Emitter {
     return `${this.prefix}${kind}${this.counter}`;
   }
 
-  private altWidth(alt: Alternation): [number, number] {
-    return this.widths.branches(alt);
-  }
-
   private unsupported(message: string, node: { pos: number; end?: number }, construct?: string) {
     const text =
       construct ??
@@ -363,7 +359,7 @@ class Emitter {
         return this.atomic(this.alt(n.body, ctx), n, ctx);
       case "look": {
         if (n.behind) {
-          const [lo, hi] = this.altWidth(n.body);
+          const [lo, hi] = this.widths.branches(n.body);
           if (lo !== hi) {
             throw new PyRegexError(
               "look-behind requires fixed-width pattern",
